@@ -1,0 +1,36 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test lint types unit fmt bench package model clean
+
+$(STAMP): pyproject.toml lambda/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r lambda/requirements.txt -e '.[dev]'
+	touch $(STAMP)
+
+## run: talk to the skill in the terminal (embedded store; see `make run ARGS=--help`)
+run: $(STAMP)
+	$(BIN)/python -m sim $(ARGS)
+
+## test: lint, types and the whole test suite (what CI runs)
+test: lint types unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+
+fmt: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache

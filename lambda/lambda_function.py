@@ -1,0 +1,84 @@
+"""Composition root: reads the environment, builds the skill once per container, and exposes
+``lambda_handler``. The skill (and its AWS resource) is built on the first request, not at import,
+so a cold start pays only for what it uses and tests can start moto first."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, cast
+
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_model import RequestEnvelope
+
+from upper_back import observability, phrases
+from upper_back.config import Settings
+from upper_back.skill import build_skill
+
+log = logging.getLogger("upper_back")
+_skill: CustomSkill | None = None
+_settings: Settings | None = None
+
+
+class ForeignSkillError(PermissionError):
+    """A request addressed to another skill: refused before any handler or storage runs."""
+
+
+def _adapter(settings: Settings) -> AbstractPersistenceAdapter:
+    if settings.local_store_path:
+        from upper_back.local_store import SqliteAdapter  # noqa: PLC0415 (laptop only)
+
+        return SqliteAdapter(settings.local_store_path)
+    if not settings.table_name:
+        raise RuntimeError("TABLE_NAME is not set: the function cannot find its DynamoDB table")
+    from upper_back.persistence import dynamodb_adapter  # noqa: PLC0415 (see its docstring)
+
+    return dynamodb_adapter(settings.table_name)
+
+
+def reset() -> None:
+    """Forget the built skill, so the next request reads the environment again (tests, and the
+    simulator switching stores)."""
+    global _skill, _settings  # noqa: PLW0603
+    _skill = _settings = None
+
+
+def _application_id(event: Any) -> object:
+    try:
+        return event["context"]["System"]["application"]["applicationId"]
+    except (KeyError, TypeError):
+        return None
+
+
+def _failure(speech: str) -> dict[str, Any]:
+    """A valid response for a request the SDK could not even read."""
+    return {
+        "version": "1.0",
+        "response": {
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{speech}</speak>"},
+            "shouldEndSession": True,
+        },
+    }
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Alexa's entry point: one request envelope in, one response envelope out."""
+    global _skill, _settings  # noqa: PLW0603
+    if _settings is None:
+        _settings = Settings.from_env()
+    if _settings.skill_id and _application_id(event) != _settings.skill_id:
+        log.warning("refused a request for another skill")
+        raise ForeignSkillError("request is not for this skill")
+    if _skill is None:
+        _skill = build_skill(_adapter(_settings), skill_id=_settings.skill_id)
+    try:
+        envelope = _skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+        response = _skill.invoke(envelope, context)
+    except Exception:
+        log.exception("request could not be handled")
+        observability.count("Errors")
+        return _failure(phrases.UNREADABLE)
+    finally:
+        observability.flush()
+    return cast(dict[str, Any], _skill.serializer.serialize(response))

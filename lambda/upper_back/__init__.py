@@ -1,0 +1,1 @@
+"""Upper Back Routine: an Alexa skill that coaches a thoracic-spine mobility routine."""

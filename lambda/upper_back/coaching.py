@@ -1,0 +1,80 @@
+"""One move's part as coached speech: setup, form cues, then counted rounds with timed pauses.
+
+The guided part is meant to be exercised along with, not just heard: each phase of a round is a
+cue followed by a pause as long as the phase, so a set lasts about as long as its dose.
+"""
+
+from __future__ import annotations
+
+from upper_back import phrases
+from upper_back.routine import Move, Phase
+from upper_back.ssml import Ssml, join, pause, sentence, split_pause
+
+FULL_CUE_ROUNDS = 2
+"""Rounds that get the full cue; later rounds get the short one (less talk, same rhythm)."""
+SWITCH_SECONDS = 3.0
+
+
+def part_sides(move: Move, part: int) -> tuple[str | None, ...]:
+    """The sides one response covers: one side when sides are split, else all (or none)."""
+    if move.split_sides:
+        return (move.sides[part],)
+    return move.sides or (None,)
+
+
+def fill(text: str, side: str | None) -> str:
+    """Put the side's name into a cue that mentions ``{side}``."""
+    return text.replace("{side}", side or "")
+
+
+def instructions(move: Move, side: str | None) -> Ssml:
+    """How to get into position and what to keep doing, for the first (or only) side."""
+    return join(*(sentence(fill(line, side)) for line in (*move.setup, *move.cues)))
+
+
+def _phase(phase: Phase, side: str | None, full: bool) -> Ssml:
+    chunks = split_pause(phase.seconds)
+    parts = [sentence(fill(phase.cue if full else phase.short, side)), pause(chunks[0])]
+    for index, chunk in enumerate(chunks[1:]):
+        hold_cues = phase.hold_cues or (phase.short,)
+        parts += [sentence(fill(hold_cues[index % len(hold_cues)], side)), pause(chunk)]
+    return join(*parts)
+
+
+def _rounds(move: Move, sides: list[str | None]) -> Ssml:
+    """Counted rounds, one per entry of ``sides`` (the side each round works)."""
+    parts = []
+    for index, side in enumerate(sides):
+        label = (
+            phrases.LAST_ROUND if index == len(sides) - 1 else f"{phrases.number_word(index + 1)}."
+        )
+        full = index < FULL_CUE_ROUNDS
+        parts.append(sentence(label.capitalize()))
+        parts.extend(_phase(phase, side, full) for phase in move.guided.phases)
+    return join(*parts)
+
+
+def guided(move: Move, part: int) -> Ssml:
+    """The whole coached set of one response, switching sides where the move has them."""
+    rounds = move.guided.rounds
+    sides = part_sides(move, part)
+    if move.side_style == "alternate" and len(sides) > 1:
+        return _rounds(move, [sides[i % len(sides)] for i in range(rounds * len(sides))])
+    blocks = []
+    for index, side in enumerate(sides):
+        if index:
+            blocks += [sentence(phrases.SWITCH_SIDES.format(side=side)), pause(SWITCH_SECONDS)]
+            blocks.append(sentence(fill(move.setup[-1], side)))
+        blocks.append(_rounds(move, [side] * rounds))
+    return join(*blocks)
+
+
+def coach(move: Move, part: int) -> Ssml:
+    """Setup and cues, a short settle, then the guided set."""
+    first_side = part_sides(move, part)[0]
+    return join(
+        instructions(move, first_side),
+        sentence(phrases.READY),
+        pause(2),
+        guided(move, part),
+    )

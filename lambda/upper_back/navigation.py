@@ -1,0 +1,234 @@
+"""Where the user is in the routine, and how each spoken command moves them.
+
+A small pure state machine: ``step(layout, position, command)`` returns the next position and
+what happened. It knows nothing of Alexa, SSML or DynamoDB, and it is total: every command is
+answered from every position without raising, so it can be tested exhaustively.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from enum import Enum
+
+
+class Command(Enum):
+    """What the user asked for, independent of how they phrased it."""
+
+    LAUNCH = "launch"
+    START = "start"
+    NEXT = "next"
+    PREVIOUS = "previous"
+    REPEAT = "repeat"
+    GOTO = "goto"
+    RESUME = "resume"
+    PAUSE = "pause"
+    PROGRESS = "progress"
+    HELP = "help"
+    FALLBACK = "fallback"
+    STOP = "stop"
+    YES = "yes"
+    NO = "no"
+    SESSION_END = "session_end"
+
+
+class Question(Enum):
+    """The yes/no question the last response asked, so "yes" and "no" mean the right thing."""
+
+    NONE = "none"
+    START = "start"  # shall we start (from the first move)?
+    RESUME = "resume"  # shall we pick up where you stopped?
+    RESTART = "restart"  # then start over from the first move instead?
+    NEXT = "next"  # ready for the next move?
+
+
+class Kind(Enum):
+    """What the response should say."""
+
+    WELCOME_NEW = "welcome_new"
+    WELCOME_BACK_IN_PROGRESS = "welcome_back_in_progress"
+    WELCOME_BACK_DONE = "welcome_back_done"
+    PLAY = "play"
+    FINISHED = "finished"
+    AT_FIRST = "at_first"
+    NO_SUCH_MOVE = "no_such_move"
+    OFFER_RESTART = "offer_restart"
+    NOT_NOW = "not_now"
+    PAUSED = "paused"
+    GOODBYE = "goodbye"
+    PROGRESS = "progress"
+    HELP = "help"
+    FALLBACK = "fallback"
+    SILENT = "silent"
+
+
+ENDS_SESSION = frozenset({Kind.FINISHED, Kind.PAUSED, Kind.GOODBYE, Kind.SILENT})
+
+
+@dataclass(frozen=True)
+class Position:
+    """The user's place. ``move`` and ``part`` index the routine; ``part`` is the side of a
+    move whose sides are split into separate responses (else 0)."""
+
+    move: int = 0
+    part: int = 0
+    in_progress: bool = False
+    completed: int = 0
+    question: Question = Question.NONE
+
+    def same_place(self, other: Position) -> bool:
+        """True when nothing worth storing differs (the question lives only in the session)."""
+        return replace(self, question=Question.NONE) == replace(other, question=Question.NONE)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened: the kind of reply, plus the details the renderer needs."""
+
+    kind: Kind
+    resumed: bool = False  # PLAY: picked up a routine that was in progress
+    fresh_start: bool = False  # PLAY: asked to resume with nothing to resume
+    requested: int | None = None  # NO_SUCH_MOVE: the move number asked for, if any
+
+    @property
+    def ends_session(self) -> bool:
+        return self.kind in ENDS_SESSION
+
+
+Layout = tuple[int, ...]
+"""How many parts (responses) each move takes, in routine order."""
+
+_Handler = Callable[[Layout, Position, int | None], tuple[Position, Outcome]]
+
+
+def step(
+    layout: Layout, position: Position, command: Command, target: int | None = None
+) -> tuple[Position, Outcome]:
+    """Apply ``command`` at ``position``. ``target`` is the 0-based move for GOTO (None when
+    the user named no move the routine has). Never raises for any position or command."""
+    position = _valid(layout, position)
+    if command is Command.YES:
+        command = _YES.get(position.question, Command.FALLBACK)
+    elif command is Command.NO:
+        return _no(position)
+    handler = _HANDLERS[command]
+    return handler(layout, position, target)
+
+
+def _valid(layout: Layout, position: Position) -> Position:
+    """Clamp a position that does not fit the layout (content changed) to the nearest valid one."""
+    if not 0 <= position.move < len(layout):
+        return Position(completed=max(position.completed, 0))
+    if not 0 <= position.part < layout[position.move]:
+        return replace(position, part=0)
+    return position
+
+
+def _play(
+    position: Position, move: int, part: int = 0, **details: bool
+) -> tuple[Position, Outcome]:
+    moved = replace(position, move=move, part=part, in_progress=True, question=Question.NEXT)
+    return moved, Outcome(Kind.PLAY, **details)
+
+
+def _launch(layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
+    if position.in_progress:
+        return replace(position, question=Question.RESUME), Outcome(Kind.WELCOME_BACK_IN_PROGRESS)
+    kind = Kind.WELCOME_BACK_DONE if position.completed else Kind.WELCOME_NEW
+    return replace(position, question=Question.START), Outcome(kind)
+
+
+def _start(_layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
+    return _play(position, 0)
+
+
+def _next(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
+    if not position.in_progress:
+        return _start(layout, position, target)
+    if position.part + 1 < layout[position.move]:
+        return _play(position, position.move, position.part + 1)
+    if position.move + 1 < len(layout):
+        return _play(position, position.move + 1)
+    done = Position(completed=position.completed + 1)
+    return done, Outcome(Kind.FINISHED)
+
+
+def _previous(layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
+    if not position.in_progress or (position.move, position.part) == (0, 0):
+        return position, Outcome(Kind.AT_FIRST)
+    if position.part > 0:
+        return _play(position, position.move, position.part - 1)
+    return _play(position, position.move - 1, layout[position.move - 1] - 1)
+
+
+def _repeat(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
+    if position.in_progress and position.question not in (Question.RESUME, Question.RESTART):
+        return _play(position, position.move, position.part)
+    return _launch(layout, position, target)
+
+
+def _goto(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
+    if target is None or not 0 <= target < len(layout):
+        asked = None if target is None else target + 1
+        return position, Outcome(Kind.NO_SUCH_MOVE, requested=asked)
+    return _play(position, target)
+
+
+def _resume(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
+    if position.in_progress:
+        return _play(position, position.move, position.part, resumed=True)
+    return _play(position, 0, fresh_start=True)
+
+
+def _pause(_layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
+    kind = Kind.PAUSED if position.in_progress else Kind.GOODBYE
+    return replace(position, question=Question.NONE), Outcome(kind)
+
+
+def _stop(_layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
+    return replace(position, question=Question.NONE), Outcome(Kind.GOODBYE)
+
+
+def _stay(kind: Kind) -> _Handler:
+    def handler(
+        _layout: Layout, position: Position, _target: int | None
+    ) -> tuple[Position, Outcome]:
+        return position, Outcome(kind)
+
+    return handler
+
+
+def _no(position: Position) -> tuple[Position, Outcome]:
+    if position.question is Question.RESUME:
+        return replace(position, question=Question.RESTART), Outcome(Kind.OFFER_RESTART)
+    if position.question is Question.NEXT:
+        return position, Outcome(Kind.NOT_NOW)
+    if position.question is Question.NONE:
+        return position, Outcome(Kind.FALLBACK)
+    return replace(position, question=Question.NONE), Outcome(Kind.GOODBYE)
+
+
+_YES = {
+    Question.START: Command.START,
+    Question.RESUME: Command.RESUME,
+    Question.RESTART: Command.START,
+    Question.NEXT: Command.NEXT,
+}
+
+_HANDLERS: dict[Command, _Handler] = {
+    Command.LAUNCH: _launch,
+    Command.START: _start,
+    Command.NEXT: _next,
+    Command.PREVIOUS: _previous,
+    Command.REPEAT: _repeat,
+    Command.GOTO: _goto,
+    Command.RESUME: _resume,
+    Command.PAUSE: _pause,
+    Command.PROGRESS: _stay(Kind.PROGRESS),
+    Command.HELP: _stay(Kind.HELP),
+    Command.FALLBACK: _stay(Kind.FALLBACK),
+    Command.STOP: _stop,
+    Command.SESSION_END: _stay(Kind.SILENT),
+    Command.YES: _stay(Kind.FALLBACK),  # resolved before dispatch; kept so the table is total
+    Command.NO: _stay(Kind.FALLBACK),
+}

@@ -1,0 +1,95 @@
+"""Everything the skill says around the moves, as plain-text templates.
+
+Words only: no markup (the speech module adds it) and no decisions (navigation makes them).
+Fields in braces are filled by the speech module: {n} a move number in words, {name} a move's
+spoken name, {side} a side, {total} the number of moves, {moves} the list of moves.
+"""
+
+from __future__ import annotations
+
+NUMBER_WORDS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+
+
+def number_word(number: int) -> str:
+    """Small numbers as words, which Alexa reads more naturally in a count."""
+    return NUMBER_WORDS[number] if 0 <= number < len(NUMBER_WORDS) else str(number)
+
+
+# First run, returning in the middle, returning after finishing.
+WELCOME_NEW = "Welcome to Upper Back Routine."
+OVERVIEW = "There are {total} moves: {moves}. It takes about {minutes} minutes."
+OFFER_START = "Shall we start with the first move?"
+WELCOME_BACK_IN_PROGRESS = "Welcome back. You stopped at move {n}, the {name}{side}."
+OFFER_RESUME = "Would you like to pick up there? You can also say start over."
+WELCOME_BACK_DONE = "Welcome back to Upper Back Routine."
+DONE_COUNT = "You have finished the whole routine {count}."
+OFFER_AGAIN = "Ready to go through it again?"
+SAFETY_SHORT = "Remember, stop if anything feels sharp, numb or tingly."
+COULD_NOT_LOAD = "I could not reach your saved place just now, so I will start you from the top."
+
+# A move.
+MOVE_HEADER = "Move {n} of {total}: the {name}."
+MOVE_HEADER_SIDE = "Move {n} of {total}: the {name}, {side} side."
+SECOND_SIDE = "Now the {name} on your {side} side."
+RESUMED = "Picking up where you left off."
+NOTHING_TO_RESUME = "There is nothing to pick up, so let us start from the top."
+READY = "Ready? Here we go."
+SWITCH_SIDES = "Switch sides. Now your {side} side."
+LAST_ROUND = "Last one."
+WELL_DONE = "Nice work."
+NEXT_SIDE = "When you are ready, say next for your {side} side, or say repeat to go again."
+NEXT_MOVE = "Next is move {n}, the {name}. Say next move when you are ready, or repeat."
+LAST_MOVE_DONE = "That was the final move. Say next to finish, or repeat to do it once more."
+REPROMPT_MOVE = "Say next move to carry on, or repeat to do this one again."
+
+# The end of the routine.
+FINISHED = "Well done, you have finished the routine."
+FINISHED_COUNT = "That makes {count} in total. See you next time."
+
+# Navigation answers.
+NOT_STARTED = "We have not started yet. Say start to begin with the {name}."
+AT_FIRST = "You are already at the first move, the {name}. Say repeat to do it again, or next move."
+NO_SUCH_NUMBER = "There is no move {n}."
+NO_SUCH_NAME = "I did not catch which move you meant."
+MOVE_LIST = "The moves are: {moves}."
+HOW_TO_GO_TO = "Say a move's name or number, for example, skip to can openers."
+OFFER_RESTART = "Okay. Would you like to start over from the first move instead?"
+REPROMPT_RESTART = "Say yes to start over, or no to stop for now."
+NOT_NOW = "No rush. Take a breather, and say next move when you are ready."
+
+# Progress.
+WHERE = "You are on move {n} of {total}, the {name}{side}."
+LEFT_SOME = "After this one, {count} more: {moves}."
+LEFT_NONE = "This is the last one."
+NOT_STARTED_PROGRESS = "You have not started a routine yet."
+
+# Help and not understood.
+HELP = (
+    "I coach you through {total} moves that loosen a stiff upper back, and I remember your place."
+)
+HELP_COMMANDS = (
+    "You can say next move, go back, repeat, skip to a move by name or number, "
+    "how many are left, pause, or stop."
+)
+WHAT_NEXT = "What would you like to do?"
+FALLBACK = "Sorry, I did not get that."
+FALLBACK_COMMANDS = "You can say next move, repeat, or help."
+REPROMPT_START = "Say start to begin, or stop to leave."
+REPROMPT_RESUME = "Say resume to carry on with the {name}, or start over."
+REPROMPT_GENERAL = "Say next move, repeat, or help."
+
+# Leaving.
+PAUSED = "Paused at move {n}, the {name}. Your place is saved."
+HOW_TO_COME_BACK = "When you are ready, say: Alexa, ask upper back routine to resume my routine."
+GOODBYE_SAVED = "Okay, stopping here. Your place is saved at move {n}, the {name}. Bye for now."
+GOODBYE = "Okay. Come back whenever your back needs it. Bye for now."
+
+# When something went wrong on our side: the place is kept.
+APOLOGY = "Sorry, something went wrong on my side. Your place is safe. Please say that again."
+UNREADABLE = "Sorry, I could not make sense of that request. Your place is safe."
+
+CARD_TITLE = "Upper Back Routine"

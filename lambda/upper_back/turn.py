@@ -1,0 +1,124 @@
+"""One turn of the conversation: current state, navigation step, save if changed, reply.
+
+This is the only place that decides when storage is touched: the stored record is read when a
+session has no state yet (or the last read failed), and written only when the position changed
+or an earlier save is still owed. Storage faults never reach the user as errors: the reply is
+spoken normally from the session's state and the save is retried on a later turn.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from ask_sdk_core.exceptions import PersistenceException
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SimpleCard
+
+from upper_back import observability, phrases
+from upper_back.navigation import Command, Position, step
+from upper_back.routine import Routine
+from upper_back.speech import Reply, Speaker
+from upper_back.state import Decoded, Issue, SessionState, decode, encode, from_session, to_session
+
+log = logging.getLogger(__name__)
+
+ISSUE_NOTES = {
+    Issue.UNKNOWN_MOVE: "The routine has changed since you last used it, so your place was reset.",
+    Issue.UNKNOWN_VERSION: "Your saved place was from an older version, so we will start fresh.",
+    Issue.CORRUPT: "I could not read your saved place, so we will start fresh.",
+}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Runs commands against one routine; built once per container."""
+
+    routine: Routine
+
+    @property
+    def layout(self) -> tuple[int, ...]:
+        return tuple(move.parts for move in self.routine.moves)
+
+    def run(
+        self, handler_input: HandlerInput, command: Command, target: int | None = None
+    ) -> Response:
+        """Answer ``command`` (``target``: the 0-based move for GOTO)."""
+        state, note = self._state(handler_input)
+        before = state.position
+        position, outcome = step(self.layout, before, command, target)
+        changed = not position.same_place(before)
+        state = replace(state, position=position)
+        if changed or state.unsaved:
+            state = self._save(handler_input, state, requested=changed)
+        observability.record_turn(command, outcome.kind, before, position, changed)
+        locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
+        reply = Speaker(self.routine, locale).render(outcome, position, note)
+        if handler_input.request_envelope.session is not None:
+            handler_input.attributes_manager.session_attributes = to_session(state, self.routine)
+        return respond(handler_input, reply)
+
+    def _state(self, handler_input: HandlerInput) -> tuple[SessionState, str]:
+        """The session's state, or the stored one at the start of a session (plus a note for
+        the user when the stored record could not be used as it was)."""
+        session = handler_input.request_envelope.session
+        attributes = handler_input.attributes_manager.session_attributes if session else None
+        current = from_session(attributes, self.routine)
+        if current is not None and current.verified:
+            return current, ""
+        loaded = self._load(handler_input)
+        if loaded is None:
+            if current is not None:
+                return current, ""
+            return SessionState(Position(), 0, verified=False), phrases.COULD_NOT_LOAD
+        if loaded.issue is not None:
+            log.warning("stored record unusable", extra={"issue": loaded.issue.value})
+        question = current.position.question if current else loaded.position.question
+        position = replace(loaded.position, question=question)
+        note = ISSUE_NOTES.get(loaded.issue, "") if loaded.issue else ""
+        return SessionState(position, loaded.revision), note
+
+    def _load(self, handler_input: HandlerInput) -> Decoded | None:
+        try:
+            raw = handler_input.attributes_manager.persistent_attributes
+        except PersistenceException as error:
+            log.error("could not read the stored position", extra={"error": str(error)[:300]})
+            observability.count("StoreReadFailed")
+            return None
+        return decode(raw, self.routine)
+
+    def _save(
+        self, handler_input: HandlerInput, state: SessionState, requested: bool
+    ) -> SessionState:
+        """Store the position at the next revision; on failure keep it owed in the session."""
+        revision = state.revision + 1
+        record = encode(state.position, self.routine, revision, datetime.now(UTC))
+        manager = handler_input.attributes_manager
+        try:
+            manager.persistent_attributes = record
+            manager.save_persistent_attributes()
+        except PersistenceException as error:
+            log.error(
+                "could not save the position",
+                extra={"error": str(error)[:300], "requested": requested},
+            )
+            observability.count("StoreWriteFailed")
+            return replace(state, unsaved=True)
+        return replace(state, revision=revision, unsaved=False, verified=True)
+
+
+def respond(handler_input: HandlerInput, reply: Reply) -> Response:
+    """Map a reply onto the SDK's response builder; the end of the session is always explicit."""
+    builder = handler_input.response_builder
+    if reply.speech:
+        builder.speak(reply.speech)
+    if reply.card_text:
+        builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+    if reply.reprompt is None:
+        if handler_input.request_envelope.session is not None and reply.speech:
+            builder.set_should_end_session(True)
+    else:
+        builder.ask(reply.reprompt)
+    return builder.response
