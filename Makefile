@@ -28,6 +28,10 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+## model: regenerate the five locales' interaction models from tools/voice_model.toml + routine.toml
+model: $(STAMP)
+	PYTHONPATH=lambda $(BIN)/python -m tools.build_model
+
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

@@ -111,6 +111,7 @@ def step(
         command = _YES.get(position.question, Command.FALLBACK)
     elif command is Command.NO:
         return _no(position)
+    command = _IN_CONTEXT.get((command, position.question), command)
     handler = _HANDLERS[command]
     return handler(layout, position, target)
 
@@ -207,6 +208,13 @@ def _no(position: Position) -> tuple[Position, Outcome]:
         return position, Outcome(Kind.FALLBACK)
     return replace(position, question=Question.NONE), Outcome(Kind.GOODBYE)
 
+
+# Words that mean "go on" depend on the question just asked: "next" or "let's go" at "pick up
+# where you stopped?" resumes that move; "continue" right after a move goes on to the next one.
+_IN_CONTEXT = {
+    (Command.NEXT, Question.RESUME): Command.RESUME,
+    (Command.RESUME, Question.NEXT): Command.NEXT,
+}
 
 _YES = {
     Question.START: Command.START,

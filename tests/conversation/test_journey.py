@@ -1,0 +1,230 @@
+"""A whole routine, and every navigation command, through lambda_handler with moto's DynamoDB."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sim.conversation import Conversation
+from sim.envelopes import USER_ID, SlotValue
+from tests.conversation.helpers import MOVES, ROUTINE, SPLIT, move_slot, named, text
+
+Alexa = Callable[..., Conversation]
+Stored = Callable[[str], dict[str, Any] | None]
+NUMBERS = ("one", "two", "three", "four", "five")
+
+
+def started(alexa: Alexa) -> Conversation:
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("StartRoutineIntent")
+    return conversation
+
+
+def test_first_launch_explains_the_routine_and_offers_to_start(
+    alexa: Alexa, stored: Stored
+) -> None:
+    turn = alexa().launch()
+    heard = text(turn.ssml)
+    assert "thoracic spine" in heard
+    assert all(move.spoken_name().lower() in heard for move in MOVES)
+    assert "minutes" in heard
+    assert "numbness" in heard
+    assert "tingling" in heard
+    assert not turn.ends_session
+    assert turn.reprompt
+    assert stored(USER_ID) is None, "a launch alone changes nothing, so nothing is written"
+
+
+def test_saying_yes_to_the_offer_starts_move_one(alexa: Alexa, stored: Stored) -> None:
+    conversation = alexa()
+    conversation.launch()
+    turn = conversation.say("AMAZON.YesIntent")
+    assert f"move one of five: the {named(0)}" in text(turn.ssml)
+    assert '<break time="' in turn.ssml
+    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+
+
+def test_the_whole_routine_plays_every_move_and_side_in_order_then_finishes(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = started(alexa)
+    heard = [text(conversation.history[-1].ssml)]
+    while not conversation.history[-1].ends_session:
+        heard.append(text(conversation.say("NextMoveIntent").ssml))
+    parts = [
+        (i, side)
+        for i, move in enumerate(MOVES)
+        for side in (move.sides if move.split_sides else [None])
+    ]
+    assert len(heard) == len(parts) + 1, "one response per part, then the completion"
+    for said, (index, side) in zip(heard, parts, strict=False):
+        assert named(index) in said
+        if side:
+            assert f"{side} side" in said
+    assert "finished the routine" in heard[-1]
+    record = stored(USER_ID) or {}
+    assert record["in_progress"] is False
+    assert record["completed"] == 1
+    assert record["move"] == MOVES[0].id, "the position resets for next time"
+
+
+def test_a_split_move_asks_for_next_to_reach_its_second_side(alexa: Alexa, stored: Stored) -> None:
+    move = SPLIT[0]
+    index = MOVES.index(move)
+    conversation = started(alexa)
+    first = conversation.say("GoToMoveIntent", **move_slot(index))  # type: ignore[arg-type]
+    assert f"{move.sides[0]} side" in text(first.ssml)
+    second = conversation.say("AMAZON.NextIntent")
+    assert f"{move.sides[1]} side" in text(second.ssml)
+    assert (stored(USER_ID) or {})["side"] == move.sides[1]
+
+
+def test_going_back_returns_to_the_previous_part(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    conversation.say("NextMoveIntent")
+    turn = conversation.say("PreviousMoveIntent")
+    assert f"move one of five: the {named(0)}" in text(turn.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+
+
+def test_going_back_from_the_first_move_says_so_and_stays(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    before = stored(USER_ID)
+    turn = conversation.say("AMAZON.PreviousIntent")
+    assert "already at the first move" in text(turn.ssml)
+    assert not turn.ends_session
+    assert stored(USER_ID) == before
+
+
+def test_repeat_says_the_current_move_again_and_writes_nothing(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = started(alexa)
+    first = conversation.say("NextMoveIntent")
+    before = stored(USER_ID)
+    again = conversation.say("AMAZON.RepeatIntent")
+    assert text(again.ssml) == text(first.ssml)
+    assert stored(USER_ID) == before
+
+
+def test_skipping_to_a_move_by_name_number_or_ordinal(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    by_name = conversation.say("GoToMoveIntent", **move_slot(2))  # type: ignore[arg-type]
+    assert f"move three of five: the {named(2)}" in text(by_name.ssml)
+    by_number = conversation.say("GoToMoveIntent", number=SlotValue("4"))
+    assert f"move four of five: the {named(3)}" in text(by_number.ssml)
+    by_ordinal = conversation.say("GoToMoveIntent", ordinal=SlotValue("2"))
+    assert f"move two of five: the {named(1)}" in text(by_ordinal.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+
+
+def test_a_move_heard_but_not_resolved_is_matched_against_the_routine_words(alexa: Alexa) -> None:
+    conversation = started(alexa)
+    turn = conversation.say("GoToMoveIntent", move=SlotValue(MOVES[4].synonyms[-1]))
+    assert f"move five of five: the {named(4)}" in text(turn.ssml)
+
+
+def test_a_move_that_does_not_exist_lists_the_moves_and_stays(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    before = stored(USER_ID)
+    nine = conversation.say("GoToMoveIntent", number=SlotValue("9"))
+    assert "no move nine" in text(nine.ssml)
+    assert all(move.spoken_name().lower() in text(nine.ssml) for move in MOVES)
+    unknown = conversation.say(
+        "GoToMoveIntent", move=SlotValue("jumping jacks", custom_type="MoveName")
+    )
+    assert "did not catch which move" in text(unknown.ssml)
+    assert not unknown.ends_session
+    assert unknown.reprompt
+    assert stored(USER_ID) == before
+
+
+def test_start_over_goes_back_to_move_one(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    conversation.say("GoToMoveIntent", number=SlotValue("4"))
+    turn = conversation.say("AMAZON.StartOverIntent")
+    assert f"move one of five: the {named(0)}" in text(turn.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+
+
+def test_how_many_are_left_names_the_place_and_what_remains(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    conversation.say("GoToMoveIntent", number=SlotValue("4"))
+    before = stored(USER_ID)
+    turn = conversation.say("ProgressIntent")
+    heard = text(turn.ssml)
+    assert "move four of five" in heard
+    assert named(3) in heard
+    assert "one more" in heard
+    assert named(4) in heard
+    assert not turn.ends_session
+    assert stored(USER_ID) == before
+
+
+def test_help_says_where_you_are_and_what_to_say_and_keeps_listening(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = started(alexa)
+    before = stored(USER_ID)
+    turn = conversation.say("AMAZON.HelpIntent")
+    heard = text(turn.ssml)
+    assert named(0) in heard
+    assert "next move" in heard
+    assert "repeat" in heard
+    assert not turn.ends_session
+    assert turn.reprompt
+    assert stored(USER_ID) == before
+
+
+def test_fallback_restates_the_place_and_keeps_listening(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    before = stored(USER_ID)
+    turn = conversation.say("AMAZON.FallbackIntent")
+    assert named(0) in text(turn.ssml)
+    assert not turn.ends_session
+    assert turn.reprompt
+    assert stored(USER_ID) == before
+
+
+def test_stop_cancel_and_home_say_goodbye_and_end_the_session(alexa: Alexa, stored: Stored) -> None:
+    for intent in ("AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.NavigateHomeIntent"):
+        conversation = started(alexa)
+        conversation.say("NextMoveIntent")
+        turn = conversation.say(intent)
+        assert turn.ends_session
+        assert not turn.reprompt
+        assert "your place is saved" in text(turn.ssml)
+        assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+
+
+def test_next_before_starting_begins_at_move_one(alexa: Alexa) -> None:
+    conversation = alexa()
+    conversation.launch()
+    turn = conversation.say("AMAZON.NextIntent")
+    assert f"move one of five: the {named(0)}" in text(turn.ssml)
+
+
+def test_no_to_the_first_offer_says_goodbye(alexa: Alexa, stored: Stored) -> None:
+    conversation = alexa()
+    conversation.launch()
+    turn = conversation.say("AMAZON.NoIntent")
+    assert turn.ends_session
+    assert stored(USER_ID) is None
+
+
+def test_no_after_a_move_gives_time_and_keeps_the_place(alexa: Alexa, stored: Stored) -> None:
+    conversation = started(alexa)
+    turn = conversation.say("AMAZON.NoIntent")
+    assert not turn.ends_session
+    assert turn.reprompt
+    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+    assert f"the {named(1)}" in text(conversation.say("AMAZON.YesIntent").ssml)
+
+
+def test_every_move_is_announced_with_its_number_of_five(alexa: Alexa) -> None:
+    conversation = started(alexa)
+    for index in range(len(MOVES)):
+        turn = conversation.say("GoToMoveIntent", number=SlotValue(str(index + 1)))
+        assert f"move {NUMBERS[index]} of five" in text(turn.ssml)
+    assert ROUTINE.title

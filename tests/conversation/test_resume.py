@@ -1,0 +1,141 @@
+"""Stopping and coming back: the place survives the session, days, and other household members."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sim.conversation import Conversation
+from sim.envelopes import USER_ID, SlotValue, intent_request
+from tests.conversation.helpers import MOVES, named, text
+
+Alexa = Callable[..., Conversation]
+Stored = Callable[[str], dict[str, Any] | None]
+
+
+def at_move_three(alexa: Alexa, **caller: Any) -> Conversation:
+    conversation = alexa(**caller)
+    conversation.launch()
+    conversation.say("GoToMoveIntent", number=SlotValue("3"))
+    return conversation
+
+
+def test_pause_saves_says_how_to_come_back_and_ends(alexa: Alexa, stored: Stored) -> None:
+    conversation = at_move_three(alexa)
+    turn = conversation.say("AMAZON.PauseIntent")
+    heard = text(turn.ssml)
+    assert named(2) in heard
+    assert "resume" in heard
+    assert turn.ends_session
+    record = stored(USER_ID) or {}
+    assert record["move"] == MOVES[2].id
+    assert record["in_progress"] is True
+
+
+def test_relaunch_after_stop_offers_to_resume_at_the_move_they_were_on(alexa: Alexa) -> None:
+    conversation = at_move_three(alexa)
+    conversation.say("AMAZON.StopIntent")
+    welcome = conversation.launch()
+    heard = text(welcome.ssml)
+    assert "welcome back" in heard
+    assert "move three" in heard
+    assert named(2) in heard
+    resumed = conversation.say("AMAZON.ResumeIntent")
+    assert f"move three of five: the {named(2)}" in text(resumed.ssml)
+    assert "where you left off" in text(resumed.ssml)
+
+
+def test_yes_to_welcome_back_resumes_and_no_offers_to_start_over(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = at_move_three(alexa)
+    conversation.say("AMAZON.PauseIntent")
+    conversation.launch()
+    assert named(2) in text(conversation.say("AMAZON.YesIntent").ssml)
+    conversation.say("AMAZON.StopIntent")
+    conversation.launch()
+    offer = conversation.say("AMAZON.NoIntent")
+    assert "start over" in text(offer.ssml)
+    assert not offer.ends_session
+    restarted = conversation.say("AMAZON.YesIntent")
+    assert f"move one of five: the {named(0)}" in text(restarted.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+
+
+def test_a_session_that_simply_ends_keeps_the_place(alexa: Alexa) -> None:
+    conversation = at_move_three(alexa)
+    conversation.say("NextMoveIntent")
+    conversation.end_session("EXCEEDED_MAX_REPROMPTS")
+    welcome = conversation.launch()
+    assert "welcome back" in text(welcome.ssml)
+    assert named(2) in text(welcome.ssml), (
+        "move three is split: its second side is still move three"
+    )
+
+
+def test_a_one_shot_resume_plays_the_stored_move_in_a_new_session(alexa: Alexa) -> None:
+    at_move_three(alexa).say("AMAZON.StopIntent")
+    later = alexa()
+    turn = later.say("ResumeRoutineIntent")
+    assert f"move three of five: the {named(2)}" in text(turn.ssml)
+    assert not turn.ends_session
+
+
+def test_a_one_shot_go_to_move_works_without_a_launch(alexa: Alexa, stored: Stored) -> None:
+    turn = alexa().say("GoToMoveIntent", ordinal=SlotValue("4"))
+    assert f"move four of five: the {named(3)}" in text(turn.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[3].id
+
+
+def test_resume_with_nothing_in_progress_starts_from_the_top(alexa: Alexa) -> None:
+    conversation = alexa()
+    turn = conversation.say("ResumeRoutineIntent")
+    heard = text(turn.ssml)
+    assert "nothing to pick up" in heard
+    assert f"move one of five: the {named(0)}" in heard
+
+
+def test_returning_after_finishing_welcomes_back_and_offers_to_go_again(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = alexa()
+    conversation.say("GoToMoveIntent", number=SlotValue("5"))
+    finished = conversation.say("NextMoveIntent")
+    assert finished.ends_session
+    assert "finished" in text(finished.ssml)
+    welcome = conversation.launch()
+    heard = text(welcome.ssml)
+    assert "welcome back" in heard
+    assert "once" in heard
+    assert "thoracic spine" not in heard, "the returning welcome is short"
+    assert f"move one of five: the {named(0)}" in text(conversation.say("AMAZON.YesIntent").ssml)
+    assert (stored(USER_ID) or {})["completed"] == 1
+
+
+def test_two_accounts_keep_their_own_places(alexa: Alexa, stored: Stored) -> None:
+    at_move_three(alexa, user_id="amzn1.ask.account.ALICE").say("AMAZON.StopIntent")
+    bob = alexa(user_id="amzn1.ask.account.BOB")
+    bob.launch()
+    bob.say("GoToMoveIntent", number=SlotValue("5"))
+    assert (stored("amzn1.ask.account.ALICE") or {})["move"] == MOVES[2].id
+    assert (stored("amzn1.ask.account.BOB") or {})["move"] == MOVES[4].id
+    assert named(2) in text(alexa(user_id="amzn1.ask.account.ALICE").launch().ssml)
+
+
+def test_recognised_voices_in_one_household_keep_their_own_places(
+    alexa: Alexa, stored: Stored
+) -> None:
+    at_move_three(alexa, person_id="amzn1.ask.person.ANNA").say("AMAZON.StopIntent")
+    tom = alexa(person_id="amzn1.ask.person.TOM")
+    welcome = tom.launch()
+    assert "welcome to upper back routine" in text(welcome.ssml)
+    assert (stored("amzn1.ask.person.ANNA") or {})["move"] == MOVES[2].id
+    assert stored(USER_ID) is None, "a recognised voice is keyed by its person id"
+
+
+def test_session_attributes_carry_the_place_between_turns(alexa: Alexa) -> None:
+    conversation = at_move_three(alexa)
+    assert conversation.attributes, "the position travels in the session"
+    request = intent_request("AMAZON.RepeatIntent")
+    turn = conversation.send(request)
+    assert named(2) in text(turn.ssml)
