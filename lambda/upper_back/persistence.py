@@ -1,4 +1,5 @@
-"""The DynamoDB side of persistence: the SDK's adapter on a resource with bounded timeouts.
+"""The DynamoDB side of persistence: the SDK's adapter on a resource with bounded timeouts, and
+a conditional save so that two devices of one account cannot silently overwrite each other.
 
 botocore's defaults (60 s connect timeout, several retries) could outlast Alexa's 8-second
 deadline many times over; these bounds keep even a hanging DynamoDB to about two seconds per call.
@@ -6,10 +7,17 @@ deadline many times over; these bounds keep even a hanging DynamoDB to about two
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import boto3
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import person_id_partition_keygen
+from boto3.dynamodb.conditions import Attr, ConditionBase
 from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from upper_back.errors import StaleWriteError
 
 PARTITION_KEY = "id"
 ATTRIBUTE_NAME = "attributes"
@@ -20,15 +28,52 @@ CLIENT_CONFIG = Config(
 )
 
 
-def dynamodb_adapter(table_name: str) -> AbstractPersistenceAdapter:
-    """The SDK's DynamoDbAdapter, keyed by the recognised voice (else the account), on our own
-    resource. The endpoint is left to boto3, so AWS_ENDPOINT_URL_DYNAMODB can point it at a
-    local DynamoDB. The adapter module is imported here, not at the top: it builds a default
-    resource when imported, which needs a region and costs cold-start time."""
+def _conditional_adapter_class() -> type[Any]:
+    """The adapter class, defined on first use: importing the SDK's adapter module builds a
+    default boto3 resource (which needs a region and costs cold-start time)."""
     from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # noqa: PLC0415
 
+    class RevisionedDynamoDbAdapter(DynamoDbAdapter):
+        """Saves only over the revision the record is expected to have (``revision - 1``), or
+        into an empty slot for a first save; a record that moved on raises StaleWriteError."""
+
+        def save_attributes(self, request_envelope: Any, attributes: dict[str, Any]) -> None:
+            revision = attributes.get("revision")
+            if not isinstance(revision, int):
+                super().save_attributes(request_envelope, attributes)
+                return
+            fresh: ConditionBase = Attr(self.partition_key_name).not_exists()
+            if revision > 1:
+                fresh = fresh | Attr(f"{self.attribute_name}.revision").eq(revision - 1)
+            try:
+                cast(Any, self.dynamodb).Table(self.table_name).put_item(
+                    Item={
+                        self.partition_key_name: self.partition_keygen(request_envelope),
+                        self.attribute_name: attributes,
+                    },
+                    ConditionExpression=fresh,
+                )
+            except ClientError as error:
+                code = error.response.get("Error", {}).get("Code", "")
+                if code == "ConditionalCheckFailedException":
+                    raise StaleWriteError("the stored record has a newer revision") from error
+                raise PersistenceException(f"Failed to save attributes: {code}") from error
+            except PersistenceException:
+                raise
+            except Exception as error:
+                raise PersistenceException(
+                    f"Failed to save attributes: {type(error).__name__}"
+                ) from error
+
+    return RevisionedDynamoDbAdapter
+
+
+def dynamodb_adapter(table_name: str) -> AbstractPersistenceAdapter:
+    """The SDK's DynamoDbAdapter (with conditional saves), keyed by the recognised voice (else
+    the account), on our own bounded resource. The endpoint is left to boto3, so
+    AWS_ENDPOINT_URL_DYNAMODB can point it at a local DynamoDB."""
     resource = boto3.resource("dynamodb", config=CLIENT_CONFIG)
-    return DynamoDbAdapter(
+    adapter: AbstractPersistenceAdapter = _conditional_adapter_class()(
         table_name=table_name,
         partition_key_name=PARTITION_KEY,
         attribute_name=ATTRIBUTE_NAME,
@@ -36,3 +81,4 @@ def dynamodb_adapter(table_name: str) -> AbstractPersistenceAdapter:
         partition_keygen=person_id_partition_keygen,
         dynamodb_resource=resource,
     )
+    return adapter

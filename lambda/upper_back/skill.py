@@ -23,7 +23,7 @@ def build_skill(
 ) -> CustomSkill:
     """The skill with its handlers in dispatch order. With ``skill_id`` the SDK refuses any
     request for another skill before a handler (or the store) is reached."""
-    turn = Turn(routine or load_routine())
+    turn = Turn(routine or load_routine(), adapter)
     builder = CustomSkillBuilder(persistence_adapter=adapter)
     builder.skill_id = skill_id  # type: ignore[assignment]  # the SDK declares it as None
     for handler in (

@@ -12,12 +12,14 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
+from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import RequestEnvelope, Response
 from ask_sdk_model.ui import SimpleCard
 
 from upper_back import observability, phrases
+from upper_back.errors import StaleWriteError
 from upper_back.navigation import Command, Position, step
 from upper_back.routine import Routine
 from upper_back.speech import Reply, Speaker
@@ -32,11 +34,51 @@ ISSUE_NOTES = {
 }
 
 
+@dataclass
+class _Store:
+    """Storage as seen by one request: once a call fails, the rest of the request leaves the
+    store alone, so a hanging DynamoDB costs one bounded call, not one per step."""
+
+    adapter: AbstractPersistenceAdapter
+    envelope: RequestEnvelope
+    reachable: bool = True
+
+    def load(self, routine: Routine) -> Decoded | None:
+        if not self.reachable:
+            return None
+        try:
+            raw = self.adapter.get_attributes(request_envelope=self.envelope)
+        except PersistenceException as error:
+            self.reachable = False
+            log.error("could not read the stored position", extra={"error": str(error)[:300]})
+            observability.count("StoreReadFailed")
+            return None
+        return decode(raw, routine)
+
+    def save(self, record: dict[str, object]) -> bool | None:
+        """True when saved, False when it failed, None when the record moved on meanwhile."""
+        if not self.reachable:
+            return False
+        try:
+            self.adapter.save_attributes(request_envelope=self.envelope, attributes=record)
+        except StaleWriteError:
+            log.warning("stored record moved on; applying the command to the newer place")
+            observability.count("StaleWrite")
+            return None
+        except PersistenceException as error:
+            self.reachable = False
+            log.error("could not save the position", extra={"error": str(error)[:300]})
+            observability.count("StoreWriteFailed")
+            return False
+        return True
+
+
 @dataclass(frozen=True)
 class Turn:
-    """Runs commands against one routine; built once per container."""
+    """Runs commands against one routine and one store; built once per container."""
 
     routine: Routine
+    adapter: AbstractPersistenceAdapter
 
     @property
     def layout(self) -> tuple[int, ...]:
@@ -46,13 +88,26 @@ class Turn:
         self, handler_input: HandlerInput, command: Command, target: int | None = None
     ) -> Response:
         """Answer ``command`` (``target``: the 0-based move for GOTO)."""
-        state, note = self._state(handler_input)
-        before = state.position
-        position, outcome = step(self.layout, before, command, target)
-        changed = not position.same_place(before)
-        state = replace(state, position=position)
-        if changed or state.unsaved:
-            state = self._save(handler_input, state, requested=changed)
+        store = _Store(self.adapter, handler_input.request_envelope)
+        state, note = self._state(handler_input, store)
+        for _attempt in range(2):
+            before = state.position
+            position, outcome = step(self.layout, before, command, target)
+            changed = not position.same_place(before)
+            if not (changed or state.unsaved):
+                state = replace(state, position=position)
+                break
+            saved = store.save(encode(position, self.routine, state.revision + 1, _now()))
+            if saved is not None:
+                revision = state.revision + 1 if saved else state.revision
+                state = SessionState(position, revision, unsaved=not saved, verified=state.verified)
+                break
+            # Another device saved first: apply the same command to the place it left.
+            fresh = store.load(self.routine)
+            if fresh is None:
+                state = SessionState(position, state.revision, unsaved=True, verified=False)
+                break
+            state = SessionState(replace(fresh.position, question=before.question), fresh.revision)
         observability.record_turn(command, outcome.kind, before, position, changed)
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         reply = Speaker(self.routine, locale).render(outcome, position, note)
@@ -60,7 +115,7 @@ class Turn:
             handler_input.attributes_manager.session_attributes = to_session(state, self.routine)
         return respond(handler_input, reply)
 
-    def _state(self, handler_input: HandlerInput) -> tuple[SessionState, str]:
+    def _state(self, handler_input: HandlerInput, store: _Store) -> tuple[SessionState, str]:
         """The session's state, or the stored one at the start of a session (plus a note for
         the user when the stored record could not be used as it was)."""
         session = handler_input.request_envelope.session
@@ -68,45 +123,25 @@ class Turn:
         current = from_session(attributes, self.routine)
         if current is not None and current.verified:
             return current, ""
-        loaded = self._load(handler_input)
+        loaded = store.load(self.routine)
         if loaded is None:
             if current is not None:
                 return current, ""
             return SessionState(Position(), 0, verified=False), phrases.COULD_NOT_LOAD
         if loaded.issue is not None:
             log.warning("stored record unusable", extra={"issue": loaded.issue.value})
+        if current is not None and current.unsaved:
+            # The session moved on while the store was unreachable: its place wins, at the
+            # stored revision, so the owed save can land.
+            return replace(current, revision=loaded.revision, verified=True), ""
         question = current.position.question if current else loaded.position.question
         position = replace(loaded.position, question=question)
         note = ISSUE_NOTES.get(loaded.issue, "") if loaded.issue else ""
         return SessionState(position, loaded.revision), note
 
-    def _load(self, handler_input: HandlerInput) -> Decoded | None:
-        try:
-            raw = handler_input.attributes_manager.persistent_attributes
-        except PersistenceException as error:
-            log.error("could not read the stored position", extra={"error": str(error)[:300]})
-            observability.count("StoreReadFailed")
-            return None
-        return decode(raw, self.routine)
 
-    def _save(
-        self, handler_input: HandlerInput, state: SessionState, requested: bool
-    ) -> SessionState:
-        """Store the position at the next revision; on failure keep it owed in the session."""
-        revision = state.revision + 1
-        record = encode(state.position, self.routine, revision, datetime.now(UTC))
-        manager = handler_input.attributes_manager
-        try:
-            manager.persistent_attributes = record
-            manager.save_persistent_attributes()
-        except PersistenceException as error:
-            log.error(
-                "could not save the position",
-                extra={"error": str(error)[:300], "requested": requested},
-            )
-            observability.count("StoreWriteFailed")
-            return replace(state, unsaved=True)
-        return replace(state, revision=revision, unsaved=False, verified=True)
+def _now() -> datetime:
+    return datetime.now(UTC)
 
 
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
