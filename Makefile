@@ -28,6 +28,14 @@ types: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
 
+## bench: speed, DynamoDB calls per turn, cold import and zip size (printed, not asserted)
+bench: $(STAMP)
+	$(BIN)/python -m tools.bench
+
+## package: the deployment zip for the template's runtime and architecture, without Docker
+package: $(STAMP)
+	$(BIN)/python -m tools.package
+
 ## model: regenerate the five locales' interaction models from tools/voice_model.toml + routine.toml
 model: $(STAMP)
 	PYTHONPATH=lambda $(BIN)/python -m tools.build_model

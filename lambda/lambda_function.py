@@ -14,6 +14,7 @@ from ask_sdk_model import RequestEnvelope
 
 from upper_back import observability, phrases
 from upper_back.config import Settings
+from upper_back.persistence import dynamodb_adapter
 from upper_back.skill import build_skill
 
 log = logging.getLogger("upper_back")
@@ -32,8 +33,6 @@ def _adapter(settings: Settings) -> AbstractPersistenceAdapter:
         return SqliteAdapter(settings.local_store_path)
     if not settings.table_name:
         raise RuntimeError("TABLE_NAME is not set: the function cannot find its DynamoDB table")
-    from upper_back.persistence import dynamodb_adapter  # noqa: PLC0415 (see its docstring)
-
     return dynamodb_adapter(settings.table_name)
 
 

@@ -10,7 +10,11 @@ import logging
 import re
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.dispatch_components import (
+    AbstractExceptionHandler,
+    AbstractRequestHandler,
+    AbstractRequestInterceptor,
+)
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
 from ask_sdk_model import IntentRequest, Response
@@ -26,6 +30,25 @@ from upper_back.turn import Turn, respond
 
 log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"^\d{1,4}$")
+
+
+class RequestLogger(AbstractRequestInterceptor):
+    """One log line per request: what kind, which intent, which locale. Never the envelope,
+    the user or person id, or the access token."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        envelope = handler_input.request_envelope
+        request: Any = envelope.request
+        intent = getattr(getattr(request, "intent", None), "name", None)
+        log.info(
+            "request",
+            extra={
+                "request_type": str(getattr(request, "object_type", None)),
+                "intent": str(intent)[:100] if intent else None,
+                "locale": str(getattr(request, "locale", None))[:10],
+                "new_session": bool(envelope.session and envelope.session.new),
+            },
+        )
 
 
 class LaunchHandler(AbstractRequestHandler):

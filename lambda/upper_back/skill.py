@@ -11,6 +11,7 @@ from upper_back.handlers import (
     IntentHandler,
     LaunchHandler,
     OtherRequestHandler,
+    RequestLogger,
     SessionEndedHandler,
     SkillEventHandler,
 )
@@ -34,5 +35,6 @@ def build_skill(
         OtherRequestHandler(turn),
     ):
         builder.add_request_handler(handler)
+    builder.add_global_request_interceptor(RequestLogger())
     builder.add_exception_handler(ApologyHandler())
     return builder.create()

@@ -1,0 +1,272 @@
+"""`make run`: talk to the skill by typing, through the real ``lambda_handler``, offline.
+
+Typed words go through the interaction model's samples (``sim.nlu``) into real request
+envelopes; a ``Conversation`` threads the session; replies print as readable speech. The
+position persists in an embedded SQLite store (or any DynamoDB endpoint) across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import shutil
+import sys
+import textwrap
+import time
+import traceback
+from collections.abc import Callable, Iterable, MutableMapping
+from contextlib import nullcontext, suppress
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from sim import render
+from sim.conversation import Conversation, Handler, Turn
+from sim.envelopes import SKILL_ID, Caller
+from sim.nlu import MODEL_DIR, Heard, Nlu
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_STORE = REPO_ROOT / ".sim" / "store.sqlite3"
+DEFAULT_TABLE = "upper-back-routine"
+COMMANDS = """\
+Simulator commands (anything else is spoken to Alexa):
+  /launch             open the skill in a new session (same as "open upper back routine")
+  /end, /walk-away    say nothing until Alexa gives up (SessionEndedRequest EXCEEDED_MAX_REPROMPTS)
+  /user NAME          become another account, kept apart from the others (default TESTUSER)
+  /person NAME|none   a recognised voice in the household (kept apart from the account's)
+  /help               this list
+  /quit               leave the simulator (your place is already saved)
+Try: "open upper back routine", "start", "next move", "skip to can openers", "go to move four",
+"the third move", "pause", "resume my routine", "how many are left", "help", "stop",
+"ask upper back routine to go to move two", "exit"."""
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="python -m sim", description="Talk to the skill by typing, offline."
+    )
+    parser.add_argument("--locale", default="en-US", help="model file and request locale")
+    parser.add_argument("--model", type=Path, help="interaction model JSON (default: the locale's)")
+    parser.add_argument("--store", type=Path, default=DEFAULT_STORE, help="embedded store file")
+    parser.add_argument("--dynamodb-endpoint", metavar="URL", help="use DynamoDB at URL instead")
+    parser.add_argument("--table", help=f"table at --dynamodb-endpoint (default {DEFAULT_TABLE})")
+    parser.add_argument(
+        "--script", type=Path, help="read utterances from FILE (as from a piped stdin)"
+    )
+    parser.add_argument("--real-time", action="store_true", help="play pauses in real time")
+    parser.add_argument("--verbose", action="store_true", help="show the skill's own logs")
+    args = parser.parse_args(argv)
+    if args.table and not args.dynamodb_endpoint:
+        parser.error("--table only applies with --dynamodb-endpoint")
+    return args
+
+
+def _has_credentials(environ: MutableMapping[str, str]) -> bool:
+    if environ.get("AWS_ACCESS_KEY_ID") or environ.get("AWS_PROFILE"):
+        return True
+    shared = environ.get("AWS_SHARED_CREDENTIALS_FILE") or "~/.aws/credentials"
+    return Path(shared).expanduser().is_file()
+
+
+def configure_environment(args: argparse.Namespace, environ: MutableMapping[str, str]) -> str:
+    """Choose the store before the skill is built (it reads these once); describe the choice."""
+    if args.dynamodb_endpoint:
+        environ.pop("LOCAL_STORE_PATH", None)
+        environ["AWS_ENDPOINT_URL_DYNAMODB"] = args.dynamodb_endpoint
+        environ["TABLE_NAME"] = args.table or environ.get("TABLE_NAME") or DEFAULT_TABLE
+        if not (environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")):
+            environ["AWS_DEFAULT_REGION"] = "us-east-1"
+        if not _has_credentials(environ):
+            environ["AWS_ACCESS_KEY_ID"] = environ["AWS_SECRET_ACCESS_KEY"] = "local"
+        return f"DynamoDB at {args.dynamodb_endpoint}, table {environ['TABLE_NAME']}"
+    store = Path(args.store).expanduser().absolute()
+    environ["LOCAL_STORE_PATH"] = str(store)
+    return f"embedded store {store}"
+
+
+def configure_logging(verbose: bool, environ: MutableMapping[str, str]) -> None:
+    """The skill logs JSON lines and metrics: noise in a conversation unless asked for."""
+    if verbose:
+        environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO")
+    else:
+        environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+        environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger().setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+def load_skill_handler() -> Handler:
+    """Imported only now, after the environment is set (``lambda/`` must be on sys.path)."""
+    handler: Handler = importlib.import_module("lambda_function").lambda_handler
+    return handler
+
+
+class Simulator:
+    """One person talking to one device: typed lines in, readable replies out."""
+
+    def __init__(
+        self,
+        nlu: Nlu,
+        handler: Handler,
+        out: TextIO,
+        *,
+        caller: Caller | None = None,
+        width: int = 80,
+        real_time: bool = False,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.nlu = nlu
+        self.conversation = Conversation(handler=handler, caller=caller or Caller())
+        self.out = out
+        self.width = max(width, 40)
+        self.player = (lambda text, out: render.play(text, out, sleep)) if real_time else None
+        self.failed = False
+
+    def prompt(self) -> str:
+        return "you> " if self.conversation.in_session else "you [no session]> "
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+
+    def handle(self, line: str) -> bool:
+        """Act on one typed line; False once the user asked to quit."""
+        line = line.strip()
+        if not line or line.startswith("#"):
+            return True
+        if line.startswith(("/", ":")):
+            return self._command(line[1:].split())
+        self._hear(self.nlu.hear(line), line)
+        return True
+
+    def _hear(self, heard: Heard, line: str) -> None:
+        conversation = self.conversation
+        if heard.kind == "launch":
+            self.say("  (LaunchRequest, new session)")
+            self._send(conversation.launch)
+        elif heard.kind == "exit":
+            self._end("USER_INITIATED")
+        elif heard.intent is not None and (heard.kind == "one_shot" or conversation.in_session):
+            intent = heard.intent
+            if heard.kind == "one_shot":
+                conversation.session_id = None  # a one-shot always opens a new session
+                self.say(f"  (one-shot, new session: {render.describe(intent)})")
+            else:
+                self.say(f"  ({render.describe(intent)})")
+            self._send(lambda: conversation.say(intent.name, **intent.slots))
+        else:
+            name, said = self.nlu.invocation_name, line.strip().rstrip(".?!")
+            hint = (
+                "(No session is open, so Alexa would not pass that to the skill. "
+                f'Say "open {name}", or "ask {name} to {said}".)'
+            )
+            self.say(textwrap.indent(textwrap.fill(hint, self.width - 2), "  "))
+
+    def _end(self, reason: str) -> None:
+        """The session ends without a word from the user ("exit", or silence)."""
+        if not self.conversation.in_session:
+            self.say("  (no session is open)")
+            return
+        self.say(f"  (SessionEndedRequest {reason})")
+        self._send(lambda: self.conversation.end_session(reason))
+
+    def _command(self, words: list[str]) -> bool:
+        name, rest = (words[0].lower(), words[1:]) if words else ("help", [])
+        conversation = self.conversation
+        if name in ("quit", "q"):
+            return False
+        if name == "launch":
+            self._hear(Heard("launch"), "")
+        elif name in ("end", "walk-away"):
+            self._end("EXCEEDED_MAX_REPROMPTS")
+        elif name in ("user", "person") and rest:
+            value = " ".join(rest)
+            if name == "user":
+                caller = replace(conversation.caller, user_id=f"amzn1.ask.account.{value}")
+            else:
+                person = None if value.lower() == "none" else f"amzn1.ask.person.{value}"
+                caller = replace(conversation.caller, person_id=person)
+            conversation.caller, conversation.session_id = caller, None
+            voice = f", person {caller.person_id}" if caller.person_id else ""
+            self.say(f"  (now {caller.user_id}{voice}; no session open)")
+        else:
+            self.say(COMMANDS)
+        return True
+
+    def _send(self, action: Callable[[], Turn | None]) -> None:
+        """Run one request through the skill; a crash is shown, and ends the session as Alexa
+        would ("There was a problem with the requested skill's response")."""
+        try:
+            turn = action()
+        except Exception as error:
+            self.failed = True
+            self.conversation.session_id = None
+            self.say(f"  !! the skill raised {type(error).__name__}: {error}")
+            self.out.write(textwrap.indent(traceback.format_exc(), "  !! "))
+            return
+        if turn is not None:
+            render.show(turn, self.out, self.width, self.conversation.in_session, self.player)
+
+
+def _lines(source: Iterable[str], sim: Simulator) -> Iterable[str]:
+    """Script lines, each echoed as if typed."""
+    for raw in source:
+        line = raw.rstrip("\n")
+        if line.strip() and not line.lstrip().startswith("#"):
+            sim.say(f"{sim.prompt()}{line.strip()}")
+        yield line
+
+
+def _interactive(sim: Simulator) -> None:
+    with suppress(ImportError):  # line editing and history, where available
+        import readline  # noqa: F401, PLC0415
+    while True:
+        try:
+            line = input(sim.prompt())
+        except (EOFError, KeyboardInterrupt):
+            sim.say("")
+            return
+        try:
+            if not sim.handle(line):
+                return
+        except KeyboardInterrupt:  # e.g. during a --real-time pause: back to the prompt
+            sim.say("\n  (interrupted)")
+
+
+def main(
+    argv: list[str] | None = None,
+    *,
+    handler: Handler | None = None,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    environ: MutableMapping[str, str] | None = None,
+) -> int:
+    """Run the simulator; 1 if a scripted turn crashed the skill, 2 if the model is missing."""
+    args = parse_args(argv)
+    environ = os.environ if environ is None else environ
+    stdin, out = stdin or sys.stdin, stdout or sys.stdout
+    store = configure_environment(args, environ)
+    configure_logging(args.verbose, environ)
+    model = args.model or REPO_ROOT / MODEL_DIR / f"{args.locale}.json"
+    try:
+        nlu = Nlu.load(model)
+    except (OSError, ValueError, KeyError) as error:
+        out.write(f"Cannot read the interaction model {model}: {error}\n")
+        return 2
+    width = min(shutil.get_terminal_size((80, 24)).columns, 100)
+    # Requests are addressed to the configured skill id, if any, so the skill accepts them.
+    caller = Caller(locale=args.locale, skill_id=environ.get("SKILL_ID") or SKILL_ID)
+    handler = handler or load_skill_handler()
+    sim = Simulator(nlu, handler, out, caller=caller, width=width, real_time=args.real_time)
+    sim.say(f"Upper Back Routine simulator ({args.locale}, {store}). /help lists commands.")
+    if args.script is None and stdin.isatty():
+        sim.say(f'Say "open {nlu.invocation_name}" to begin.')
+        _interactive(sim)
+        return 0
+    opened = args.script.open(encoding="utf-8") if args.script else nullcontext(stdin)
+    with opened as source:
+        for line in _lines(source, sim):
+            if not sim.handle(line):
+                break
+    return 1 if sim.failed else 0

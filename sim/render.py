@@ -1,0 +1,158 @@
+"""SSML made readable in a terminal: tags gone, breaks shown as ``[pause 3s]``, text wrapped.
+
+The coach's timing lives in its breaks, so they stay visible (and can be played in real time)
+rather than disappearing with the rest of the markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import textwrap
+from collections.abc import Callable
+from typing import TextIO
+
+from sim.conversation import Turn
+from sim.nlu import Intent
+
+Player = Callable[[str, TextIO], None]
+
+# Alexa documents no durations for break strengths; these approximate what one hears.
+_STRENGTH_SECONDS = {
+    "none": 0.0,
+    "x-weak": 0.0,
+    "weak": 0.35,
+    "medium": 0.75,
+    "strong": 1.0,
+    "x-strong": 1.25,
+}
+_BREAK = re.compile(r"<break\b([^>]*)/?>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""(\w[\w:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_TIME = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s)\s*$", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"</?p\b[^>]*>", re.IGNORECASE)
+_SENTENCE = re.compile(r"</?(?:s|speak)\b[^>]*>", re.IGNORECASE)
+_AUDIO = re.compile(r"<audio\b([^>]*)/?>(?:\s*</audio>)?", re.IGNORECASE)
+_SUB = re.compile(r"<sub\b([^>]*)>(.*?)</sub>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+_PAUSE_TOKEN = "\x00{}\x00"  # placeholder for a break until consecutive ones are merged
+_PAUSES = re.compile(r"(?:\s*\x00([\d.]+)\x00)+\s*")
+_PAUSE_NUMBER = re.compile(r"\x00([\d.]+)\x00")
+_MARKER = re.compile(r"\[pause (\d+(?:\.\d+)?)s\]")
+_NBSP = "\u00a0"  # keeps "[pause 3s]" in one piece when wrapping
+_INDENT = " " * len("Alexa: ")
+
+
+def _attributes(text: str) -> dict[str, str]:
+    return {m.group(1).lower(): m.group(2) or m.group(3) or "" for m in _ATTRIBUTE.finditer(text)}
+
+
+def break_seconds(attributes: str) -> float:
+    """Length of one ``<break>`` from its ``time`` (``3s``, ``500ms``) or ``strength``."""
+    found = _attributes(attributes)
+    time = _TIME.match(found.get("time", ""))
+    if time:
+        amount = float(time.group(1))
+        return amount / 1000 if time.group(2).lower() == "ms" else amount
+    return _STRENGTH_SECONDS.get(found.get("strength", "medium"), 0.75)
+
+
+def format_seconds(seconds: float) -> str:
+    """``3`` -> ``3s``, ``0.5`` -> ``0.5s``: no trailing zeros."""
+    return f"{round(seconds, 2):g}s"
+
+
+def _merge_pauses(match: re.Match[str]) -> str:
+    total = sum(float(n) for n in _PAUSE_NUMBER.findall(match.group(0)))
+    if total <= 0:
+        return " "
+    return f" [pause {format_seconds(total)}] "
+
+
+def readable(ssml: str, width: int = 0) -> str:
+    """Plain text of ``ssml``: pauses as ``[pause Ns]`` (back-to-back ones added up).
+
+    Paragraphs (``<p>``) become separate lines; ``width`` > 0 wraps each one to that width.
+    """
+    text = _BREAK.sub(lambda m: _PAUSE_TOKEN.format(break_seconds(m.group(1))), ssml)
+    text = _AUDIO.sub(lambda m: f" [audio {_attributes(m.group(1)).get('src', '')}] ", text)
+    text = _SUB.sub(lambda m: _attributes(m.group(1)).get("alias", m.group(2)), text)
+    text = _PARAGRAPH.sub("\n", text)
+    text = _SENTENCE.sub(" ", text)
+    text = html.unescape(_TAG.sub("", text))
+    paragraphs = []
+    for line in text.split("\n"):
+        merged = _PAUSES.sub(_merge_pauses, line)
+        merged = " ".join(merged.split())
+        if merged:
+            paragraphs.append(merged)
+    if width > 0:
+        paragraphs = [
+            textwrap.fill(
+                p.replace("[pause ", f"[pause{_NBSP}"),
+                width=width,
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+            for p in paragraphs
+        ]
+    return "\n".join(paragraphs).replace(_NBSP, " ")
+
+
+def pause_total(text: str) -> float:
+    """Seconds of silence in a readable text: what ``play`` will sleep."""
+    return sum(float(seconds) for seconds in _MARKER.findall(text))
+
+
+def play(
+    text: str,
+    out: TextIO,
+    sleep: Callable[[float], None],
+    speed: float = 1.0,
+) -> None:
+    """Print readable text progressively, sleeping through each pause as Alexa would be silent."""
+    position = 0
+    for marker in _MARKER.finditer(text):
+        out.write(text[position : marker.end()])
+        out.flush()
+        sleep(float(marker.group(1)) / speed)
+        position = marker.end()
+    out.write(text[position:] + "\n")
+    out.flush()
+
+
+def describe(intent: Intent) -> str:
+    """``GoToMoveIntent move="can openers" (can_openers)``: what Alexa understood."""
+    parts = [intent.name]
+    for name, slot in intent.slots.items():
+        if slot.value is None:
+            continue
+        resolved = ""
+        if slot.custom_type is not None:
+            resolved = f" ({slot.resolved_id})" if slot.resolved_id else " (no match)"
+        parts.append(f'{name}="{slot.value}"{resolved}')
+    return " ".join(parts)
+
+
+def show(turn: Turn, out: TextIO, width: int, in_session: bool, player: Player | None) -> None:
+    """Print one reply: speech, then the reprompt, extras, and whether the session is over."""
+    speech = readable(turn.ssml, width - len(_INDENT))
+    if speech:
+        text = "Alexa: " + textwrap.indent(speech, _INDENT)[len(_INDENT) :]
+        if player is not None:
+            player(text, out)
+        else:
+            out.write(text + "\n")
+    notes = []
+    reprompt = readable(turn.reprompt)
+    if reprompt:
+        notes.append(textwrap.fill(f"(if you say nothing: {reprompt})", width - 2))
+    response = turn.response
+    if response.get("card"):
+        notes.append(f"[card: {response['card'].get('title', '')}]")
+    notes.extend(f"[directive: {d.get('type', '?')}]" for d in response.get("directives") or [])
+    if not in_session:
+        notes.append("— session ended —")
+    elif "shouldEndSession" not in response:
+        notes.append("(note: shouldEndSession is not set; devices differ on what happens)")
+    for note in notes:
+        out.write(textwrap.indent(note, "  ") + "\n")

@@ -1,0 +1,155 @@
+"""``make bench``: the skill's speed and storage figures, printed (not asserted).
+
+1. Warm per-turn latency of ``lambda_handler`` in-process over a scripted multi-user
+   conversation against moto's DynamoDB: median and p95.
+2. DynamoDB requests per turn, by request or intent (targets: 0 for repeat, help, fallback and
+   progress; at most 1 for a move change; 1 read when a session starts).
+3. Cold import of ``lambda_function`` in a fresh interpreter next to ``ask_sdk_core`` + ``boto3``
+   alone, as a ratio (target: within 1.2x).
+4. The deployment zip's size (built by ``tools.package`` if missing).
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = "upper-back-routine-bench"
+ZIP = ROOT / "build" / "upper-back-routine.zip"
+IMPORT_RUNS = 7
+
+# One person's sessions: (request, detail) pairs; several people run this with offsets.
+SCRIPT: list[tuple[str, str | None]] = [
+    ("launch", None), ("StartRoutineIntent", None), ("AMAZON.RepeatIntent", None),
+    ("NextMoveIntent", None), ("ProgressIntent", None), ("AMAZON.HelpIntent", None),
+    ("NextMoveIntent", None), ("AMAZON.FallbackIntent", None), ("PreviousMoveIntent", None),
+    ("GoToMoveIntent", "3"), ("AMAZON.PauseIntent", None),
+    ("launch", None), ("AMAZON.YesIntent", None), ("NextMoveIntent", None),
+    ("NextMoveIntent", None), ("AMAZON.StopIntent", None),
+    ("ResumeRoutineIntent", None), ("NextMoveIntent", None), ("end", None),
+    ("launch", None), ("AMAZON.ResumeIntent", None), ("NextMoveIntent", None),
+    ("NextMoveIntent", None), ("NextMoveIntent", None),
+]  # fmt: skip
+USERS = 12
+
+
+def _environment() -> None:
+    os.environ.update(
+        AWS_DEFAULT_REGION="us-east-1",
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        TABLE_NAME=TABLE,
+        POWERTOOLS_METRICS_DISABLED="true",
+    )
+    for name in ("SKILL_ID", "LOCAL_STORE_PATH", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+        os.environ.pop(name, None)
+    sys.path[:0] = [str(ROOT / "lambda"), str(ROOT)]
+
+
+def conversation_figures() -> None:
+    """Run the script for several users; time each turn and count DynamoDB calls per turn."""
+    _environment()
+    import boto3  # noqa: PLC0415
+    from moto import mock_aws  # noqa: PLC0415
+
+    import lambda_function  # noqa: PLC0415
+    from sim.conversation import Conversation  # noqa: PLC0415
+    from sim.envelopes import Caller, SlotValue  # noqa: PLC0415
+
+    calls: list[str] = []
+    timings: list[float] = []
+    per_turn: dict[str, list[int]] = defaultdict(list)
+    operations: dict[str, set[str]] = defaultdict(set)
+    with mock_aws():
+        # moto resets boto3's default session when it starts: count calls on the new one.
+        session: Any = boto3._get_default_session()
+        session.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
+        boto3.resource("dynamodb").create_table(
+            TableName=TABLE,
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        lambda_function.reset()
+        people = [
+            Conversation(lambda_function.lambda_handler, Caller(user_id=f"bench-user-{n}"))
+            for n in range(USERS)
+        ]
+        people[0].launch()  # the first request builds the skill: not a warm turn
+        for offset in range(len(SCRIPT)):
+            for n, person in enumerate(people):
+                request, detail = SCRIPT[(offset + n) % len(SCRIPT)]
+                calls.clear()
+                opens = request == "launch" or not person.in_session
+                started = time.perf_counter()
+                if request == "launch":
+                    person.launch()
+                elif request == "end":
+                    person.end_session()
+                elif detail is not None:
+                    person.say(request, number=SlotValue(detail))
+                else:
+                    person.say(request)
+                timings.append(time.perf_counter() - started)
+                label = "SessionEndedRequest" if request == "end" else request
+                label = "LaunchRequest" if request == "launch" else label
+                label = f"{label} (new session)" if opens and request != "launch" else label
+                per_turn[label].append(len(calls))
+                operations[label].update(calls)
+    timings.sort()
+    p95 = timings[int(len(timings) * 0.95) - 1]
+    print(f"Warm turns: {len(timings)} turns, {USERS} users, in-process against moto")
+    print(f"  median {statistics.median(timings) * 1000:.2f} ms, p95 {p95 * 1000:.2f} ms")
+    print("DynamoDB requests per turn (min / mean / max, operations):")
+    for label in sorted(per_turn):
+        counts = per_turn[label]
+        ops = ", ".join(sorted(operations[label])) or "none"
+        print(
+            f"  {label:36} {min(counts)} / {statistics.mean(counts):.2f} / {max(counts)}  ({ops})"
+        )
+
+
+def _import_seconds(statement: str) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "lambda"), "AWS_DEFAULT_REGION": "us-east-1"}
+    command = [sys.executable, "-c", code]
+    runs = [
+        float(subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout)
+        for _ in range(IMPORT_RUNS)
+    ]
+    return statistics.median(runs)
+
+
+def import_figures() -> None:
+    """Fresh interpreters: what the skill adds to the imports it cannot avoid."""
+    baseline = _import_seconds("import ask_sdk_core.skill_builder, boto3")
+    skill = _import_seconds("import lambda_function")
+    print(f"Cold import (median of {IMPORT_RUNS} fresh interpreters):")
+    print(f"  ask_sdk_core + boto3: {baseline * 1000:.0f} ms")
+    print(f"  lambda_function:      {skill * 1000:.0f} ms  (ratio {skill / baseline:.2f}x)")
+
+
+def zip_figures() -> None:
+    if not ZIP.exists():
+        subprocess.run([sys.executable, "-m", "tools.package"], cwd=ROOT, check=True)
+    print(f"Deployment zip: {ZIP.stat().st_size / 1_000_000:.2f} MB ({ZIP.relative_to(ROOT)})")
+
+
+def main() -> None:
+    machine = f"{platform.machine()}, {os.cpu_count()} cores"
+    print(f"Machine: {machine}, Python {platform.python_version()}")
+    conversation_figures()
+    import_figures()
+    zip_figures()
+
+
+if __name__ == "__main__":
+    main()
