@@ -1,0 +1,591 @@
+"""template.yaml against the code, the SAM transform, cfn-lint and the packaging tool.
+
+The template is checked the way AWS will read it: transformed by aws-sam-translator (what
+CloudFormation's AWS::Serverless transform runs) and linted by cfn-lint, with the code's own
+contract (``upper_back.config``, ``upper_back.persistence``) as the other side of every check.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.api import lint
+from cfnlint.config import ManualArgs
+from samtranslator.translator.transform import transform
+
+from tools import package
+from upper_back import config, persistence
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATE = ROOT / "template.yaml"
+CODE_DIR = ROOT / "lambda"
+ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
+SKILL_ID = "amzn1.ask.skill.1a2b3c4d-5e6f-4a1b-8c2d-0123456789ab"
+ALEXA_PRINCIPAL = "alexa-appkit.amazon.com"
+ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
+LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
+SUPPORTED_RUNTIMES = {"python3.12", "python3.13", "python3.14"}
+# Set by Lambda itself in every function; code may read them without the template's help.
+LAMBDA_RESERVED_VARIABLES = {
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_LAMBDA_LOG_LEVEL",
+    "AWS_LAMBDA_LOG_FORMAT",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+}
+
+
+class StubManagedPolicyLoader:
+    """Stands in for the IAM ListPolicies call SAM makes to resolve managed policy names."""
+
+    def load(self) -> dict[str, str]:
+        return {
+            "AWSLambdaBasicExecutionRole": (
+                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+            )
+        }
+
+
+def load() -> dict[str, Any]:
+    """A fresh copy of the template (short-form intrinsics as ``{"Ref": ...}`` and so on)."""
+    return package.load_template(TEMPLATE)
+
+
+def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == kind
+    }
+
+
+def only(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
+    """The single resource of a type, with its logical id."""
+    found = resources_of_type(template, kind)
+    assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
+    return next(iter(found.items()))
+
+
+def function(template: dict[str, Any]) -> dict[str, Any]:
+    return package.function_properties(template)
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def get_att(logical_id: str, attribute: str = "Arn") -> dict[str, list[str]]:
+    return {"Fn::GetAtt": [logical_id, attribute]}
+
+
+def statements(node: Any) -> Iterator[dict[str, Any]]:
+    """Every IAM policy statement anywhere under node."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "Statement":
+                yield from as_list(value)
+            else:
+                yield from statements(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from statements(item)
+
+
+def translate(text: str) -> dict[str, Any]:
+    """The CloudFormation the AWS::Serverless transform makes of a template (needs a region)."""
+    template = package.load_template_text(text)
+    function_id, _ = only(template, package.FUNCTION_TYPE)
+    properties = template["Resources"][function_id]["Properties"]
+    assert properties["CodeUri"] == "lambda/"
+    # What `sam deploy` does before the transform runs: the local folder becomes an S3 object.
+    properties["CodeUri"] = "s3://example-artifacts/upper-back-routine.zip"
+    result: dict[str, Any] = transform(template, {"SkillId": SKILL_ID}, StubManagedPolicyLoader())
+    return result
+
+
+def lint_matches(text: str, regions: list[str]) -> list[str]:
+    """cfn-lint's findings at every level (errors, warnings, informational), none ignored.
+    Its opt-in experimental rules stay off: they are not settled checks (one asks for an AI
+    "context" metadata block on every resource)."""
+    matches = lint(text, config=ManualArgs(regions=regions, include_checks=["I"]))
+    return [f"{m.rule.id} {m.message} (line {m.linenumber})" for m in matches]
+
+
+@pytest.fixture
+def aws_region(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The translator (and the SDK's adapter module) need a region; no AWS call is made."""
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+
+
+@pytest.fixture
+def translated(aws_region: None) -> dict[str, Any]:
+    return translate(TEMPLATE.read_text(encoding="utf-8"))
+
+
+# --- the transform and the linter ----------------------------------------------------------
+
+
+def test_only_the_skill_may_invoke_the_function(translated: dict[str, Any]) -> None:
+    function_id, _ = only(translated, "AWS::Lambda::Function")
+    _, permission = only(translated, "AWS::Lambda::Permission")
+    assert permission["Properties"] == {
+        "Action": "lambda:InvokeFunction",
+        "FunctionName": {"Ref": function_id},
+        "Principal": ALEXA_PRINCIPAL,
+        "EventSourceToken": {"Ref": "SkillId"},
+    }
+    assert not resources_of_type(translated, "AWS::Lambda::Url")
+
+
+def test_cfn_lint_finds_nothing_in_the_template_in_any_alexa_region() -> None:
+    assert lint_matches(TEMPLATE.read_text(encoding="utf-8"), ALEXA_REGIONS) == []
+
+
+def test_cfn_lint_finds_nothing_in_the_cloudformation_the_transform_makes(
+    translated: dict[str, Any],
+) -> None:
+    """cfn-lint checks a SAM function only loosely (an out-of-range Timeout, an unknown
+    architecture or a Ref to a missing resource pass); after the transform it is an
+    AWS::Lambda::Function, which cfn-lint knows property by property."""
+    assert lint_matches(json.dumps(translated), ALEXA_REGIONS) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "translated_first"),
+    [
+        (("Runtime: python3.13", "Runtime: python2.7"), False),
+        (("BillingMode: PAY_PER_REQUEST", "BillingMode: FREE"), False),
+        (("Timeout: 7", "Timeout: 901"), True),
+        (("Architectures: [arm64]", "Architectures: [arm65]"), True),
+        (("TABLE_NAME: !Ref ProgressTable", "TABLE_NAME: !Ref ProgresTable"), True),
+    ],
+)
+def test_cfn_lint_would_notice_a_broken_template(
+    aws_region: None, change: tuple[str, str], translated_first: bool
+) -> None:
+    """Guards the two tests above: a linter that checks nothing would pass anything."""
+    original, broken = change
+    text = TEMPLATE.read_text(encoding="utf-8")
+    assert original in text
+    text = text.replace(original, broken)
+    if translated_first:
+        text = json.dumps(translate(text))
+    assert lint_matches(text, ["us-east-1"]) != []
+
+
+# --- the function ---------------------------------------------------------------------------
+
+
+def test_the_function_sets_exactly_the_variables_the_code_reads_when_deployed() -> None:
+    variables = function(load())["Environment"]["Variables"]
+    assert set(variables) == set(config.DEPLOYED_VARIABLES)
+    assert all(value not in ("", None) for value in variables.values())
+
+
+def test_the_table_name_and_skill_id_come_from_the_stack_not_from_literals() -> None:
+    template = load()
+    table_id, _ = only(template, "AWS::DynamoDB::Table")
+    variables = function(template)["Environment"]["Variables"]
+    assert variables["TABLE_NAME"] == {"Ref": table_id}
+    assert variables["SKILL_ID"] == {"Ref": "SkillId"}
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def environment_reads(source: str) -> Iterator[tuple[int, str | None]]:
+    """(line, variable) for each environment read; None when the name is not a literal."""
+    for node in ast.walk(ast.parse(source)):
+        key: ast.expr | None = None
+        if isinstance(node, ast.Call) and node.args:
+            target = _dotted(node.func)
+            reads_environ = target.rsplit(".", 1)[0].endswith("environ") and target.endswith(
+                (".get", ".setdefault", ".pop")
+            )
+            if reads_environ or target in ("getenv", "os.getenv"):
+                key = node.args[0]
+        elif isinstance(node, ast.Subscript) and _dotted(node.value).endswith("environ"):
+            key = node.slice
+        if key is not None:
+            literal = key.value if isinstance(key, ast.Constant) else None
+            yield key.lineno, literal if isinstance(literal, str) else None
+
+
+def test_the_code_reads_no_environment_variable_the_template_does_not_account_for() -> None:
+    allowed = set(config.DEPLOYED_VARIABLES) | set(config.LOCAL_VARIABLES)
+    allowed |= LAMBDA_RESERVED_VARIABLES
+    reads = {
+        f"{path.relative_to(ROOT)}:{line}": name
+        for path in sorted(CODE_DIR.rglob("*.py"))
+        if "tests" not in path.parts
+        for line, name in environment_reads(path.read_text(encoding="utf-8"))
+    }
+    assert "TABLE_NAME" in reads.values(), "the scan found nothing: is it still looking?"
+    assert {where: name for where, name in reads.items() if name not in allowed} == {}
+
+
+def test_the_environment_scan_sees_every_way_of_reading_a_variable() -> None:
+    source = (
+        "import os\nfrom os import environ, getenv\n"
+        "os.environ.get('A')\nenviron['B']\ngetenv('C')\nos.getenv('D')\n"
+        "os.environ.setdefault('E', 'x')\nenviron.get(name)\n"
+    )
+    found = sorted(environment_reads(source), key=lambda read: read[0])
+    assert [name for _, name in found] == ["A", "B", "C", "D", "E", None]
+
+
+def test_the_function_runs_a_supported_python_on_arm64_inside_alexas_deadline() -> None:
+    properties = function(load())
+    assert properties["Runtime"] in SUPPORTED_RUNTIMES
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["Timeout"] < 8
+    assert properties["MemorySize"] >= 512
+
+
+def test_the_handler_named_in_the_template_exists_in_the_code() -> None:
+    properties = function(load())
+    module, handler = properties["Handler"].split(".")
+    tree = ast.parse((ROOT / properties["CodeUri"] / f"{module}.py").read_text(encoding="utf-8"))
+    defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    assert (properties["CodeUri"], handler) == ("lambda/", "lambda_handler")
+    assert handler in defined
+
+
+def test_logs_are_json_and_go_to_a_log_group_that_expires() -> None:
+    template = load()
+    logging = function(template)["LoggingConfig"]
+    group_id, group = only(template, "AWS::Logs::LogGroup")
+    assert logging["LogFormat"] == "JSON"
+    assert logging["LogGroup"] == {"Ref": group_id}
+    assert logging["SystemLogLevel"] in {"DEBUG", "INFO"}  # keeps the REPORT lines
+    retention = group["Properties"]["RetentionInDays"]
+    assert retention == {"Ref": "LogRetentionDays"}
+    assert template["Parameters"]["LogRetentionDays"]["Default"] > 0
+
+
+def test_no_allowed_log_level_can_drop_the_metric_lines() -> None:
+    """Lambda files EMF lines (no level of their own) under INFO; a higher level loses them."""
+    template = load()
+    level = function(template)["LoggingConfig"]["ApplicationLogLevel"]
+    assert level == {"Ref": "LogLevel"}
+    parameter = template["Parameters"]["LogLevel"]
+    assert set(parameter["AllowedValues"]) <= {"TRACE", "DEBUG", "INFO"}
+    assert parameter["Default"] in parameter["AllowedValues"]
+
+
+def test_the_skill_id_parameter_is_required_and_accepts_only_skill_ids() -> None:
+    parameter = load()["Parameters"]["SkillId"]
+    assert "Default" not in parameter
+    pattern = parameter["AllowedPattern"]
+    assert re.fullmatch(pattern, SKILL_ID)
+    for wrong in (
+        "",
+        "amzn1.ask.skill.REPLACE_ME",
+        "amzn1.ask.skill.1a2b3c4d-5e6f-4a1b-8c2d-0123456789ab ",
+        "amzn1-ask-skill-1a2b3c4d-5e6f-4a1b-8c2d-0123456789ab",
+        "arn:aws:lambda:us-east-1:123456789012:function:upper-back",
+    ):
+        assert not re.fullmatch(pattern, wrong), wrong
+
+
+def test_the_outputs_give_the_skill_endpoint_and_the_table() -> None:
+    template = load()
+    function_id, _ = only(template, package.FUNCTION_TYPE)
+    table_id, _ = only(template, "AWS::DynamoDB::Table")
+    outputs = template["Outputs"]
+    assert outputs["FunctionArn"]["Value"] == get_att(function_id)
+    assert "apis.custom.endpoint.uri" in outputs["FunctionArn"]["Description"]
+    assert outputs["TableName"]["Value"] == {"Ref": table_id}
+
+
+def test_sam_deploys_by_default_to_a_region_alexa_calls_into() -> None:
+    with (ROOT / "samconfig.toml").open("rb") as file:
+        samconfig = tomllib.load(file)["default"]
+    assert samconfig["global"]["parameters"]["region"] in ALEXA_REGIONS
+    assert samconfig["deploy"]["parameters"]["capabilities"] == "CAPABILITY_IAM"
+
+
+# --- least privilege ------------------------------------------------------------------------
+
+
+def test_the_function_may_only_touch_items_in_its_table_and_its_own_log_streams(
+    translated: dict[str, Any],
+) -> None:
+    table_id, _ = only(translated, "AWS::DynamoDB::Table")
+    group_id, _ = only(translated, "AWS::Logs::LogGroup")
+    role_id, role = only(translated, "AWS::IAM::Role")
+    _, lambda_function = only(translated, "AWS::Lambda::Function")
+    assert lambda_function["Properties"]["Role"] == get_att(role_id)
+    assert "ManagedPolicyArns" not in role["Properties"]
+    granted = set()
+    for statement in statements(role["Properties"]["Policies"]):
+        assert set(statement) <= {"Sid", "Effect", "Action", "Resource"}, statement
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            for resource in as_list(statement["Resource"]):
+                granted.add((action, json.dumps(resource, sort_keys=True)))
+    expected = {(action, json.dumps(get_att(table_id))) for action in ITEM_ACTIONS} | {
+        (action, json.dumps(get_att(group_id))) for action in LOG_ACTIONS
+    }
+    assert granted == expected
+
+
+DYNAMODB_CALL = re.compile(
+    r"\.(get_item|put_item|delete_item|update_item|query|scan|batch_get_item|batch_write_item"
+    r"|transact_get_items|transact_write_items)\("
+)
+
+
+def dynamodb_actions_called(path: Path) -> set[str]:
+    """IAM action names for the boto3 DynamoDB item calls a source file makes."""
+    calls = DYNAMODB_CALL.findall(path.read_text(encoding="utf-8"))
+    return {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
+
+
+def test_every_dynamodb_call_the_code_and_the_sdk_adapter_make_is_granted() -> None:
+    spec = importlib.util.find_spec("ask_sdk_dynamodb")
+    assert spec is not None
+    assert spec.origin is not None
+    sdk_adapter = Path(spec.origin).with_name("adapter.py")
+    sources = [sdk_adapter, *sorted(CODE_DIR.rglob("*.py"))]
+    called = set().union(*(dynamodb_actions_called(path) for path in sources))
+    assert dynamodb_actions_called(sdk_adapter) == ITEM_ACTIONS  # the scan still sees the SDK
+    assert called <= ITEM_ACTIONS
+
+
+def test_the_deployed_template_grants_nothing_through_a_wildcard(
+    translated: dict[str, Any],
+) -> None:
+    iam = {
+        name: resource
+        for name, resource in translated["Resources"].items()
+        if resource["Type"].startswith("AWS::IAM::")
+    }
+    assert iam, "no IAM resources found"
+    assert {name: r for name, r in iam.items() if "*" in json.dumps(r)} == {}
+    assert all("ManagedPolicyArns" not in r["Properties"] for r in iam.values())
+
+
+def test_no_policy_statement_written_in_the_template_uses_a_wildcard() -> None:
+    template = load()
+    found = list(statements(template))
+    assert len(found) >= 3  # the trust policy, the table items, the log streams
+    assert [s for s in found if "*" in json.dumps(s)] == []
+    assert "Policies" not in function(template)  # the explicit Role is the whole grant
+
+
+def test_the_table_key_is_the_one_the_persistence_adapter_reads_and_writes(
+    aws_region: None,
+) -> None:
+    # Imported here, once the region is set: the SDK module builds a boto3 resource on import.
+    from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # noqa: PLC0415
+
+    _, table = only(load(), "AWS::DynamoDB::Table")
+    properties = table["Properties"]
+    adapter = persistence.dynamodb_adapter("upper-back-routine")
+    assert isinstance(adapter, DynamoDbAdapter)
+    assert properties["KeySchema"] == [
+        {"AttributeName": adapter.partition_key_name, "KeyType": "HASH"}
+    ]
+    assert properties["AttributeDefinitions"] == [
+        {"AttributeName": adapter.partition_key_name, "AttributeType": "S"}
+    ]
+    assert adapter.partition_key_name == "id"
+    assert adapter.create_table is False  # the role has no CreateTable, on purpose
+
+
+def test_users_progress_survives_stack_deletion_mistakes_and_bad_writes() -> None:
+    _, table = only(load(), "AWS::DynamoDB::Table")
+    properties = table["Properties"]
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["UpdateReplacePolicy"] == "Retain"
+    assert properties["DeletionProtectionEnabled"] is True
+    assert properties["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+    assert properties["SSESpecification"]["SSEEnabled"] is True
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert "ProvisionedThroughput" not in properties
+
+
+# --- packaging ------------------------------------------------------------------------------
+
+
+def test_the_package_fetches_wheels_for_the_python_and_cpu_the_template_declares(
+    tmp_path: Path,
+) -> None:
+    properties = function(load())
+    target = package.LambdaTarget.from_template(TEMPLATE)
+    assert target == package.LambdaTarget(
+        python_version=properties["Runtime"].removeprefix("python"),
+        platform={"arm64": "manylinux2014_aarch64"}[properties["Architectures"][0]],
+    )
+    command = package.pip_install_command(package.REQUIREMENTS, tmp_path, target)
+
+    def option(name: str) -> str:
+        return command[command.index(name) + 1]
+
+    assert command[:4] == [sys.executable, "-m", "pip", "install"]
+    assert option("--platform") == target.platform
+    assert option("--python-version") == target.python_version
+    assert option("--implementation") == "cp"
+    assert option("--target") == str(tmp_path)
+    assert option("--requirement") == str(CODE_DIR / "requirements.txt")
+    assert "--only-binary=:all:" in command
+    assert "--no-compile" in command
+
+
+def test_the_package_target_follows_the_template_when_it_changes(tmp_path: Path) -> None:
+    changed = tmp_path / "template.yaml"
+    text = TEMPLATE.read_text(encoding="utf-8")
+    runtime = function(load())["Runtime"]
+    changed.write_text(
+        text.replace(f"Runtime: {runtime}", "Runtime: python3.12").replace(
+            "Architectures: [arm64]", "Architectures: [x86_64]"
+        ),
+        encoding="utf-8",
+    )
+    assert package.LambdaTarget.from_template(changed) == package.LambdaTarget(
+        python_version="3.12", platform="manylinux2014_x86_64"
+    )
+
+
+def shipped_code() -> set[str]:
+    """What the zip must hold of our own code: the handler and every file of the package."""
+    names = {package.HANDLER_MODULE}
+    for path in (CODE_DIR / package.CODE_PACKAGE).rglob("*"):
+        relative = path.relative_to(CODE_DIR)
+        skipped = {"__pycache__", "tests"} & set(relative.parts) or path.suffix == ".pyc"
+        if path.is_file() and not skipped:
+            names.add(relative.as_posix())
+    return names
+
+
+def test_make_package_ships_the_handler_and_the_whole_package_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    output = tmp_path / "skill.zip"
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.package", "--code-only", "--output", str(output)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"{output}: " in result.stdout
+    assert " MB " in result.stdout
+    with zipfile.ZipFile(output) as zf:
+        names = set(zf.namelist())
+    assert "lambda_function.py" in names
+    assert "upper_back/__init__.py" in names
+    assert names == shipped_code()
+    packaged = json.loads((tmp_path / "template.json").read_text(encoding="utf-8"))
+    function_id, _ = only(packaged, package.FUNCTION_TYPE)
+    assert packaged["Resources"][function_id]["Properties"].pop("CodeUri") == "skill.zip"
+    original = load()
+    del original["Resources"][function_id]["Properties"]["CodeUri"]
+    assert packaged == original
+
+
+def make_tree(root: Path, files: list[str]) -> Path:
+    for name in files:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"# {name}\n", encoding="utf-8")
+    return root
+
+
+CODE_FILES = [
+    "lambda_function.py",
+    "requirements.txt",
+    "upper_back/__init__.py",
+    "upper_back/routine.toml",
+    "upper_back/__pycache__/routine.cpython-311.pyc",
+    "upper_back/tests/test_routine.py",
+]
+
+
+def test_dependencies_sit_at_the_top_level_without_bytecode_or_scripts(tmp_path: Path) -> None:
+    code = make_tree(tmp_path / "code", CODE_FILES)
+    dependencies = make_tree(
+        tmp_path / "deps",
+        [
+            "ask_sdk_core/__init__.py",
+            "ask_sdk_core/__pycache__/__init__.cpython-313.pyc",
+            "boto3/__init__.py",
+            "boto3-1.44.5.dist-info/METADATA",
+            "charset_normalizer/md.cpython-313-aarch64-linux-gnu.so",
+            "dateutil/tests/__init__.py",
+            "six.py",
+            "bin/jp.py",
+        ],
+    )
+    output = tmp_path / "out" / "skill.zip"
+    package.write_zip(package.collect(code, dependencies), output)
+    with zipfile.ZipFile(output) as zf:
+        names = zf.namelist()
+    assert names == [
+        "ask_sdk_core/__init__.py",
+        "boto3-1.44.5.dist-info/METADATA",
+        "boto3/__init__.py",
+        "charset_normalizer/md.cpython-313-aarch64-linux-gnu.so",
+        "dateutil/tests/__init__.py",  # a dependency's own subpackage stays: it may be imported
+        "lambda_function.py",
+        "six.py",
+        "upper_back/__init__.py",
+        "upper_back/routine.toml",
+    ]
+
+
+def test_our_code_may_not_shadow_a_dependency(tmp_path: Path) -> None:
+    code = make_tree(tmp_path / "code", CODE_FILES)
+    dependencies = make_tree(tmp_path / "deps", ["upper_back/__init__.py"])
+    with pytest.raises(package.PackagingError, match=re.escape("upper_back/__init__.py")):
+        package.collect(code, dependencies)
+
+
+def test_a_package_without_the_handler_is_refused(tmp_path: Path) -> None:
+    code = make_tree(tmp_path / "code", ["upper_back/__init__.py"])
+    with pytest.raises(package.PackagingError, match=re.escape("lambda_function.py is missing")):
+        package.collect(code, None)
+
+
+def test_the_same_sources_always_give_the_same_zip(tmp_path: Path) -> None:
+    code = make_tree(tmp_path / "code", CODE_FILES)
+    first = package.build(tmp_path / "a" / "skill.zip", code_dir=code, with_dependencies=False)
+    later = 2_000_000_000  # 2033: file times must not reach the archive
+    os.utime(code / "lambda_function.py", (later, later))
+    second = package.build(tmp_path / "b" / "skill.zip", code_dir=code, with_dependencies=False)
+    assert first.read_bytes() == second.read_bytes()
+    with zipfile.ZipFile(first) as zf:
+        infos = zf.infolist()
+    assert [info.filename for info in infos] == sorted(info.filename for info in infos)
+    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert {info.external_attr >> 16 for info in infos} == {0o100644}
