@@ -18,6 +18,10 @@ from upper_back.persistence import dynamodb_adapter
 from upper_back.skill import build_skill
 
 log = logging.getLogger("upper_back")
+# boto3 and botocore log request parameters at DEBUG, and our partition key is a user or person
+# id: keep them quiet even when the function's log level is lowered to investigate.
+for _noisy in ("boto3", "botocore", "urllib3"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 _skill: CustomSkill | None = None
 _settings: Settings | None = None
 

@@ -89,6 +89,7 @@ class Outcome:
     resumed: bool = False  # PLAY: picked up a routine that was in progress
     fresh_start: bool = False  # PLAY: asked to resume with nothing to resume
     requested: int | None = None  # NO_SUCH_MOVE: the move number asked for, if any
+    advanced: bool = False  # PLAY or FINISHED: moved on from a part in progress (one done)
 
     @property
     def ends_session(self) -> bool:
@@ -147,11 +148,11 @@ def _next(layout: Layout, position: Position, target: int | None) -> tuple[Posit
     if not position.in_progress:
         return _start(layout, position, target)
     if position.part + 1 < layout[position.move]:
-        return _play(position, position.move, position.part + 1)
+        return _play(position, position.move, position.part + 1, advanced=True)
     if position.move + 1 < len(layout):
-        return _play(position, position.move + 1)
+        return _play(position, position.move + 1, advanced=True)
     done = Position(completed=position.completed + 1)
-    return done, Outcome(Kind.FINISHED)
+    return done, Outcome(Kind.FINISHED, advanced=True)
 
 
 def _previous(layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:

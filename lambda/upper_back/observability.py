@@ -13,15 +13,13 @@ import os
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from upper_back.navigation import Command, Kind, Position
+from upper_back.navigation import Command, Kind, Outcome, Position
 
 log = logging.getLogger("upper_back")
 metrics = Metrics(
     namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "UpperBackRoutine",
     service=os.environ.get("POWERTOOLS_SERVICE_NAME") or "upper-back-routine",
 )
-
-FORWARD = (Command.NEXT, Command.YES)
 
 
 def count(name: str) -> None:
@@ -30,37 +28,30 @@ def count(name: str) -> None:
 
 
 def record_turn(
-    command: Command, kind: Kind, before: Position, after: Position, changed: bool
+    command: Command, outcome: Outcome, before: Position, after: Position, changed: bool
 ) -> None:
     """One log line per turn, and the metrics the turn earns."""
     log.info(
         "turn",
         extra={
             "command": command.value,
-            "outcome": kind.value,
+            "outcome": outcome.kind.value,
             "move": after.move + 1,
             "part": after.part,
             "changed": changed,
         },
     )
-    if kind is Kind.PLAY:
-        if (after.move, after.part) == (0, 0) and command not in (Command.REPEAT, Command.PREVIOUS):
-            count("RoutineStarted")
-        elif command in (Command.RESUME, Command.YES) and before.in_progress and not changed:
-            count("RoutineResumed")
-        if (
-            command in FORWARD
-            and before.in_progress
-            and (after.move, after.part)
-            > (
-                before.move,
-                before.part,
-            )
-        ):
-            count("MoveCompleted")
-    elif kind is Kind.FINISHED:
+    if outcome.advanced:
         count("MoveCompleted")
+    if outcome.kind is Kind.FINISHED:
         count("RoutineCompleted")
+    elif outcome.kind is Kind.PLAY:
+        if outcome.resumed:
+            count("RoutineResumed")
+        elif (after.move, after.part) == (0, 0) and (
+            not before.in_progress or (before.move, before.part) != (0, 0)
+        ):
+            count("RoutineStarted")
 
 
 def flush() -> None:

@@ -108,7 +108,7 @@ class Turn:
                 state = SessionState(position, state.revision, unsaved=True, verified=False)
                 break
             state = SessionState(replace(fresh.position, question=before.question), fresh.revision)
-        observability.record_turn(command, outcome.kind, before, position, changed)
+        observability.record_turn(command, outcome, before, position, changed)
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         reply = Speaker(self.routine, locale).render(outcome, position, note)
         if handler_input.request_envelope.session is not None:
