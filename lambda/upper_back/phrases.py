@@ -93,3 +93,4 @@ APOLOGY = "Sorry, something went wrong on my side. Your place is safe. Please sa
 UNREADABLE = "Sorry, I could not make sense of that request. Your place is safe."
 
 CARD_TITLE = "Upper Back Routine"
+SCREEN_HINT = "Try saying: next move, repeat, or how many are left."

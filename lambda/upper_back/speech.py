@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from upper_back import phrases
-from upper_back.coaching import coach
+from upper_back.coaching import coach, fill, part_sides
 from upper_back.navigation import Kind, Outcome, Position
 from upper_back.routine import Move, Routine
 from upper_back.ssml import Ssml, join, sentence
@@ -119,7 +119,8 @@ def _play(s: Speaker, o: Outcome, p: Position) -> Reply:
     purpose = move.purpose if p.part == 0 and p.completed < FAMILIAR_AFTER else ""
     speech = join(_say(intro, header, purpose), coach(move, p.part),
                   _say(phrases.WELL_DONE, _what_next(s, p, move)))  # fmt: skip
-    card = "\n".join((move.purpose, *move.setup, *move.cues)).replace("{side}", "")
+    side = part_sides(move, p.part)[0]
+    card = "\n".join(fill(line, side) for line in (move.purpose, *move.setup, *move.cues))
     return Reply(speech, _say(phrases.REPROMPT_MOVE), card_title=header, card_text=card)
 
 

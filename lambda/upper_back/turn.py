@@ -15,10 +15,12 @@ from datetime import UTC, datetime
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import RequestEnvelope, Response
+from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
-from upper_back import observability, phrases
+from upper_back import observability, phrases, screen
 from upper_back.errors import StaleWriteError
 from upper_back.navigation import Command, Position, step
 from upper_back.routine import Routine
@@ -151,6 +153,14 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.speak(reply.speech)
     if reply.card_text:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
+        if get_supported_interfaces(handler_input).alexa_presentation_apl is not None:
+            builder.add_directive(
+                RenderDocumentDirective(
+                    token=screen.TOKEN,
+                    document=screen.document(),
+                    datasources=screen.datasources(reply.card_title, reply.card_text),
+                )
+            )
     if reply.reprompt is None:
         if handler_input.request_envelope.session is not None and reply.speech:
             builder.set_should_end_session(True)

@@ -1,0 +1,60 @@
+"""Devices with a screen see the move (title, setup, cues); devices without get no APL at all."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from sim.conversation import Conversation, Turn
+from sim.envelopes import SlotValue
+from tests.conversation.helpers import MOVES
+
+Alexa = Callable[..., Conversation]
+APL = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
+RESPONSE_LIMIT = 24_000
+
+
+def render_directives(turn: Turn) -> list[dict[str, Any]]:
+    directives = turn.response.get("directives") or []
+    return [d for d in directives if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+
+
+def test_a_screen_device_shows_the_moves_title_setup_and_cues(alexa: Alexa) -> None:
+    conversation = alexa(interfaces=APL)
+    conversation.launch()
+    turn = conversation.say("GoToMoveIntent", number=SlotValue("3"))
+    [directive] = render_directives(turn)
+    screen = directive["datasources"]["screen"]
+    move = MOVES[2]
+    assert move.spoken_name() in screen["title"]
+    assert move.setup[0] in screen["lines"]
+    assert move.cues[-1] in screen["lines"]
+    assert directive["document"]["type"] == "APL"
+    assert len(json.dumps(turn.raw)) < RESPONSE_LIMIT
+
+
+def test_a_device_without_a_screen_gets_no_apl(alexa: Alexa) -> None:
+    conversation = alexa()
+    conversation.launch()
+    turn = conversation.say("GoToMoveIntent", number=SlotValue("3"))
+    assert render_directives(turn) == []
+    assert turn.response.get("card"), "the Alexa app still gets the card"
+
+
+def test_help_on_a_screen_shows_what_to_say(alexa: Alexa) -> None:
+    conversation = alexa(interfaces=APL)
+    conversation.launch()
+    [directive] = render_directives(conversation.say("AMAZON.HelpIntent"))
+    assert any("next move" in line for line in directive["datasources"]["screen"]["lines"])
+
+
+def test_the_card_of_a_sided_move_names_the_side_it_covers(alexa: Alexa) -> None:
+    split = next(move for move in MOVES if move.split_sides and "{side}" in " ".join(move.setup))
+    conversation = alexa()
+    conversation.launch()
+    turn = conversation.say("GoToMoveIntent", number=SlotValue(str(MOVES.index(split) + 1)))
+    card = turn.response["card"]["content"]
+    assert "{side}" not in card
+    assert "  " not in card
+    assert split.sides[0] in card
