@@ -117,9 +117,16 @@ def _words(values: Any, where: str) -> tuple[str, ...]:
     return words
 
 
-def _phase(raw: dict[str, Any], where: str) -> Phase:
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise RoutineError(f"{where}: expected a table")
+    return value
+
+
+def _phase(raw: Any, where: str) -> Phase:
+    raw = _table(raw, where)
     seconds = raw.get("seconds")
-    if not isinstance(seconds, int | float) or not 0 < seconds <= 60:
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 60:
         raise RoutineError(f"{where}: seconds must be between 0 and 60")
     return Phase(
         cue=_text(raw.get("cue"), f"{where}.cue"),
@@ -129,13 +136,17 @@ def _phase(raw: dict[str, Any], where: str) -> Phase:
     )
 
 
-def _move(raw: dict[str, Any], where: str) -> Move:
-    guided = raw.get("guided", {})
+def _move(raw: Any, where: str) -> Move:
+    raw = _table(raw, where)
+    guided = _table(raw.get("guided"), f"{where}.guided")
     rounds = guided.get("rounds")
-    if not isinstance(rounds, int) or rounds < 1:
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise RoutineError(f"{where}.guided.rounds must be a positive whole number")
+    raw_phases = guided.get("phases")
+    if not isinstance(raw_phases, list) or not raw_phases:
+        raise RoutineError(f"{where}.guided.phases must be a non-empty list")
     phases = tuple(
-        _phase(phase, f"{where}.guided.phases[{i}]") for i, phase in enumerate(guided["phases"])
+        _phase(phase, f"{where}.guided.phases[{i}]") for i, phase in enumerate(raw_phases)
     )
     sides = _words(raw.get("sides", []), f"{where}.sides")
     if len(sides) not in (0, 2):

@@ -27,7 +27,7 @@ def sentence(text: str) -> Ssml:
 
 def pause(seconds: float) -> Ssml:
     """A silent pause, clamped to (0, 10] seconds; whole seconds in s, anything else in ms."""
-    seconds = min(max(seconds, 0.1), MAX_BREAK_SECONDS)
+    seconds = min(max(seconds, 0.1), MAX_BREAK_SECONDS) if math.isfinite(seconds) else 0.1
     millis = round(seconds * 1000)
     if millis % 1000 == 0:
         return Ssml(f'<break time="{millis // 1000}s"/>')
