@@ -2,7 +2,8 @@
 
 It stands in for ``DynamoDbAdapter`` and behaves like it where the skill could notice: one record
 per partition key (person id, else user id), whole-record saves, ``{}`` for an unknown key, errors
-wrapped in ``PersistenceException``, numbers read back as ``Decimal`` and floats refused. A skill
+wrapped in ``PersistenceException``, numbers read back as ``Decimal``, floats refused, and saves
+conditional on the record's revision. A skill
 that works against this store therefore meets no surprise in DynamoDB. Never used in AWS.
 """
 
@@ -21,6 +22,9 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import person_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
+
+from upper_back.errors import StaleWriteError
+from upper_back.state import may_replace
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 
@@ -98,10 +102,20 @@ class SqliteAdapter(AbstractPersistenceAdapter):
     def save_attributes(
         self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
     ) -> None:
-        """Replace the whole record, as DynamoDB's PutItem does."""
+        """Replace the whole record, as DynamoDB's PutItem does, under the same revision rule
+        as the DynamoDB adapter's conditional save (StaleWriteError when the record moved on)."""
         key = self.partition_keygen(request_envelope)
         _check(attributes)
         with self._connection("save") as connection:
+            row = connection.execute(
+                "SELECT attributes FROM attributes WHERE id = ?", (key,)
+            ).fetchone()
+            revision = attributes.get("revision")
+            if row is not None and isinstance(revision, int):
+                stored = json.loads(row[0], parse_int=Decimal, parse_float=Decimal)
+                current = stored.get("revision") if isinstance(stored, dict) else None
+                if not may_replace(current, revision):
+                    raise StaleWriteError("the stored record has a newer revision")
             text = json.dumps(attributes, default=_encode, sort_keys=True)
             connection.execute(
                 "INSERT INTO attributes (id, attributes) VALUES (?, ?) "

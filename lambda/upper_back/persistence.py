@@ -42,9 +42,13 @@ def _conditional_adapter_class() -> type[Any]:
             if not isinstance(revision, int):
                 super().save_attributes(request_envelope, attributes)
                 return
+            stored = Attr(f"{self.attribute_name}.revision")
+            # Saving over revision N-1 is safe. A first save may also replace a record whose
+            # revision is missing or not a number (damaged): nothing newer can be lost there.
             fresh: ConditionBase = Attr(self.partition_key_name).not_exists()
-            if revision > 1:
-                fresh = fresh | Attr(f"{self.attribute_name}.revision").eq(revision - 1)
+            fresh = fresh | stored.eq(revision - 1)
+            if revision == 1:
+                fresh = fresh | stored.not_exists() | ~stored.attribute_type("N")
             try:
                 cast(Any, self.dynamodb).Table(self.table_name).put_item(
                     Item={

@@ -73,8 +73,9 @@ def decode(raw: Any, routine: Routine) -> Decoded:
         return Decoded(Position(), issue=Issue.CORRUPT)
     if not raw:
         return Decoded(Position())
+    # Any whole number is kept as stored: the next save is conditional on exactly this value.
     revision = _int(raw.get("revision"))
-    revision = revision if revision is not None and revision >= 0 else 0
+    revision = revision if revision is not None else 0
     if _int(raw.get("schema")) != SCHEMA_VERSION:
         return Decoded(Position(), revision, Issue.UNKNOWN_VERSION)
     completed = _int(raw.get("completed"))
@@ -89,6 +90,15 @@ def decode(raw: Any, routine: Routine) -> Decoded:
     side = raw.get("side")
     part = move.sides.index(side) if move.split_sides and side in move.sides else 0
     return Decoded(Position(index, part, in_progress, completed), revision)
+
+
+def may_replace(stored_revision: Any, new_revision: int) -> bool:
+    """Whether a save at ``new_revision`` may replace a record stored at ``stored_revision``:
+    only over the revision just before it, or, for a first save, over a record whose revision is
+    missing or not a number. (persistence.py states the same rule as a DynamoDB condition.)"""
+    if isinstance(stored_revision, bool) or not isinstance(stored_revision, int | Decimal):
+        return new_revision == 1
+    return stored_revision == new_revision - 1
 
 
 @dataclass(frozen=True)

@@ -110,6 +110,9 @@ class Turn:
                 state = SessionState(position, state.revision, unsaved=True, verified=False)
                 break
             state = SessionState(replace(fresh.position, question=before.question), fresh.revision)
+        else:
+            # Still racing after a second try: keep the place the user is hearing, owed.
+            state = SessionState(position, state.revision, unsaved=True, verified=False)
         observability.record_turn(command, outcome, before, position, changed)
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         reply = Speaker(self.routine, locale).render(outcome, position, note)

@@ -136,3 +136,28 @@ def test_a_side_that_no_longer_exists_falls_back_to_the_first_side(
     conversation.launch()
     turn = conversation.say("AMAZON.ResumeIntent")
     assert f"{split.sides[0]} side" in text(turn.ssml)
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        {"schema": 0, "move": 1},
+        {"garbage": ["not", "a", "record"]},
+        {k: v for k, v in record(MOVES[2].id).items() if k != "revision"},
+        record(MOVES[2].id, revision="seven"),
+        record(MOVES[2].id, revision=-4),
+    ],
+)
+def test_a_record_without_a_usable_revision_is_replaced_by_the_next_move(
+    alexa: Alexa, table: Any, stored: Stored, attributes: Any
+) -> None:
+    store(table, attributes)
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("StartRoutineIntent")
+    turn = conversation.say("NextMoveIntent")
+    assert named(1) in text(turn.ssml)
+    saved = stored(USER_ID) or {}
+    assert saved["move"] == MOVES[1].id
+    assert conversation.say("NextMoveIntent").ssml != turn.ssml
+    assert (stored(USER_ID) or {})["revision"] == saved["revision"] + 1

@@ -83,7 +83,7 @@ def is_safe(decoded: Decoded) -> bool:
         and 0 <= p.part < LAYOUT[p.move]
         and 0 <= p.completed <= MAX_COUNT
         and p.question is Question.NONE
-        and decoded.revision >= 0
+        and isinstance(decoded.revision, int)  # kept as stored: saves are conditional on it
     )
 
 
@@ -183,11 +183,16 @@ def test_an_empty_record_is_a_new_user_with_no_issue() -> None:
     assert decode({}, ROUTINE) == Decoded(Position(), revision=0, issue=None)
 
 
-def test_a_bad_revision_reads_as_zero_without_losing_the_place() -> None:
-    for revision in (-3, "7", 2.0, None):
+def test_a_revision_that_is_not_a_whole_number_reads_as_zero_without_losing_the_place() -> None:
+    for revision in ("7", 2.5, None, True):
         decoded = decode(record(revision=revision), ROUTINE)
         assert (decoded.revision, decoded.issue) == (0, None)
         assert decoded.position == Position(SPLIT, 1, True, 4)
+
+
+def test_a_whole_number_revision_is_kept_exactly_as_stored() -> None:
+    for revision in (-3, 0, Decimal(12)):
+        assert decode(record(revision=revision), ROUTINE).revision == int(revision)
 
 
 def test_an_unknown_side_falls_back_to_the_first_part_of_the_move() -> None:
