@@ -16,6 +16,7 @@ from upper_back import observability, phrases
 from upper_back.config import Settings
 from upper_back.persistence import dynamodb_adapter
 from upper_back.skill import build_skill
+from upper_back.ssml import sentence
 
 log = logging.getLogger("upper_back")
 # boto3 and botocore log request parameters at DEBUG, and our partition key is a user or person
@@ -59,7 +60,7 @@ def _failure(speech: str) -> dict[str, Any]:
     return {
         "version": "1.0",
         "response": {
-            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{speech}</speak>"},
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{sentence(speech)}</speak>"},
             "shouldEndSession": True,
         },
     }

@@ -13,6 +13,15 @@ from upper_back.ssml import Ssml, join, pause, sentence, split_pause
 FULL_CUE_ROUNDS = 2
 """Rounds that get the full cue; later rounds get the short one (less talk, same rhythm)."""
 SWITCH_SECONDS = 3.0
+WORDS_PER_SECOND = 2.7
+"""Alexa's speaking rate, near enough (about 160 words a minute)."""
+MIN_PAUSE = 0.5
+"""Even a phase whose cue fills its time gets a breath before the next cue."""
+
+
+def speaking_seconds(text: str) -> float:
+    """About how long Alexa takes to say ``text``."""
+    return len(text.split()) / WORDS_PER_SECOND
 
 
 def part_sides(move: Move, part: int) -> tuple[str | None, ...]:
@@ -27,17 +36,24 @@ def fill(text: str, side: str | None) -> str:
     return text.replace("{side}", side or "")
 
 
-def instructions(move: Move, side: str | None) -> Ssml:
-    """How to get into position and what to keep doing, for the first (or only) side."""
-    return join(*(sentence(fill(line, side)) for line in (*move.setup, *move.cues)))
+def instructions(move: Move, side: str | None, first: bool = True) -> Ssml:
+    """How to get into position and what to keep doing. A second side gets only the setup
+    (with its side named): the form cues were heard a minute ago."""
+    lines = (*move.setup, *move.cues) if first else move.setup
+    return join(*(sentence(fill(line, side)) for line in lines))
 
 
-def _phase(phase: Phase, side: str | None, full: bool) -> Ssml:
-    chunks = split_pause(phase.seconds)
-    parts = [sentence(fill(phase.cue if full else phase.short, side)), pause(chunks[0])]
+def _phase(phase: Phase, side: str | None, full: bool, round_index: int) -> Ssml:
+    """A cue, then silence for the rest of the phase: ``seconds`` is the whole phase, cue
+    included, so the tempo is the dose's. Long holds get a hold cue between chunks, rotating
+    from round to round so each one is heard."""
+    cue = fill(phase.cue if full else phase.short, side)
+    chunks = split_pause(max(phase.seconds - speaking_seconds(cue), MIN_PAUSE))
+    parts = [sentence(cue), pause(chunks[0])]
+    hold_cues = phase.hold_cues or (phase.short,)
     for index, chunk in enumerate(chunks[1:]):
-        hold_cues = phase.hold_cues or (phase.short,)
-        parts += [sentence(fill(hold_cues[index % len(hold_cues)], side)), pause(chunk)]
+        hold = hold_cues[(round_index + index) % len(hold_cues)]
+        parts += [sentence(fill(hold, side)), pause(chunk)]
     return join(*parts)
 
 
@@ -50,7 +66,7 @@ def _rounds(move: Move, sides: list[str | None]) -> Ssml:
         )
         full = index < FULL_CUE_ROUNDS
         parts.append(sentence(label.capitalize()))
-        parts.extend(_phase(phase, side, full) for phase in move.guided.phases)
+        parts.extend(_phase(phase, side, full, index) for phase in move.guided.phases)
     return join(*parts)
 
 
@@ -73,7 +89,7 @@ def coach(move: Move, part: int) -> Ssml:
     """Setup and cues, a short settle, then the guided set."""
     first_side = part_sides(move, part)[0]
     return join(
-        instructions(move, first_side),
+        instructions(move, first_side, first=part == 0),
         sentence(phrases.READY),
         pause(2),
         guided(move, part),

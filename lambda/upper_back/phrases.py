@@ -27,16 +27,22 @@ WELCOME_BACK_IN_PROGRESS = "Welcome back. You stopped at move {n}, the {name}{si
 OFFER_RESUME = "Would you like to pick up there? You can also say start over."
 WELCOME_BACK_DONE = "Welcome back to Upper Back Routine."
 DONE_COUNT = "You have finished the whole routine {count}."
+ONCE = "once"
+TIMES = "{count} times"
 OFFER_AGAIN = "Ready to go through it again?"
 SAFETY_SHORT = "Remember, stop if anything feels sharp, numb or tingly."
 COULD_NOT_LOAD = "I could not reach your saved place just now, so I will start you from the top."
+# When a stored place could not be used as it was.
+MOVE_REMOVED = "The routine has changed since you last used it, so your place was reset."
+OLD_VERSION = "Your saved place was from an older version, so we will start fresh."
+UNREADABLE_PLACE = "I could not read your saved place, so we will start fresh."
 
 # A move.
 MOVE_HEADER = "Move {n} of {total}: the {name}."
 MOVE_HEADER_SIDE = "Move {n} of {total}: the {name}, {side} side."
 SECOND_SIDE = "Now the {name} on your {side} side."
 RESUMED = "Picking up where you left off."
-NOTHING_TO_RESUME = "There is nothing to pick up, so let us start from the top."
+NOTHING_TO_RESUME = "There is nothing to pick up, so let's start from the top."
 READY = "Ready? Here we go."
 SWITCH_SIDES = "Switch sides. Now your {side} side."
 LAST_ROUND = "Last one."
@@ -83,9 +89,9 @@ REPROMPT_RESUME = "Say resume to carry on with the {name}, or start over."
 REPROMPT_GENERAL = "Say next move, repeat, or help."
 
 # Leaving.
-PAUSED = "Paused at move {n}, the {name}. Your place is saved."
+PAUSED = "Paused at move {n}, the {name}{side}. Your place is saved."
 HOW_TO_COME_BACK = "When you are ready, say: Alexa, ask upper back routine to resume my routine."
-GOODBYE_SAVED = "Okay, stopping here. Your place is saved at move {n}, the {name}. Bye for now."
+GOODBYE_SAVED = "Stopping here. Your place is saved at move {n}, the {name}{side}. Bye for now."
 GOODBYE = "Okay. Come back whenever your back needs it. Bye for now."
 
 # When something went wrong on our side: the place is kept.

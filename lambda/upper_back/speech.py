@@ -92,7 +92,11 @@ def _welcome_back(s: Speaker, _o: Outcome, p: Position) -> Reply:
 
 
 def _welcome_done(_s: Speaker, _o: Outcome, p: Position) -> Reply:
-    times = "once" if p.completed == 1 else f"{phrases.number_word(p.completed)} times"
+    times = (
+        phrases.ONCE
+        if p.completed == 1
+        else phrases.TIMES.format(count=phrases.number_word(p.completed))
+    )
     speech = _say(phrases.WELCOME_BACK_DONE, phrases.DONE_COUNT.format(count=times),
                   phrases.SAFETY_SHORT, phrases.OFFER_AGAIN)  # fmt: skip
     return Reply(speech, _say(phrases.REPROMPT_START))

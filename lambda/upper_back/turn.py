@@ -30,9 +30,9 @@ from upper_back.state import Decoded, Issue, SessionState, decode, encode, from_
 log = logging.getLogger(__name__)
 
 ISSUE_NOTES = {
-    Issue.UNKNOWN_MOVE: "The routine has changed since you last used it, so your place was reset.",
-    Issue.UNKNOWN_VERSION: "Your saved place was from an older version, so we will start fresh.",
-    Issue.CORRUPT: "I could not read your saved place, so we will start fresh.",
+    Issue.UNKNOWN_MOVE: phrases.MOVE_REMOVED,
+    Issue.UNKNOWN_VERSION: phrases.OLD_VERSION,
+    Issue.CORRUPT: phrases.UNREADABLE_PLACE,
 }
 
 

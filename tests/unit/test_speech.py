@@ -153,7 +153,22 @@ def test_a_move_is_coached_for_about_as_long_as_its_dose(
     move = ROUTINE.moves[index]
     dose = move.guided.rounds * move.guided.round_seconds * max(len(sides_covered(move, part)), 1)
     _, root = play(index, part, locale)
-    assert sum(break_seconds(root)) >= 0.8 * dose
+    assert dose <= heard_seconds(root) <= dose + 90, "a coached set, not a description or a lecture"
+
+
+def heard_seconds(root: ET.Element) -> float:
+    """Pauses plus words at a typical text-to-speech rate (about 150 words a minute)."""
+    words = len(" ".join(root.itertext()).split())
+    return sum(break_seconds(root)) + words / 2.5
+
+
+def test_the_whole_routine_takes_about_as_long_as_the_welcome_says() -> None:
+    total = sum(
+        heard_seconds(play(index, part, "en-US")[1])
+        for index, move in enumerate(ROUTINE.moves)
+        for part in range(move.parts)
+    )
+    assert 0.8 * ROUTINE.minutes * 60 <= total <= 1.2 * ROUTINE.minutes * 60
 
 
 @pytest.mark.parametrize(("index", "part", "locale"), PARTS)
