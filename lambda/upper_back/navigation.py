@@ -89,7 +89,8 @@ class Outcome:
     resumed: bool = False  # PLAY: picked up a routine that was in progress
     fresh_start: bool = False  # PLAY: asked to resume with nothing to resume
     requested: int | None = None  # NO_SUCH_MOVE: the move number asked for, if any
-    advanced: bool = False  # PLAY or FINISHED: moved on from a part in progress (one done)
+    advanced: bool = False  # PLAY or FINISHED: moved on from a whole move (one move done)
+    started: bool = False  # PLAY: the routine began (again) at its first move
 
     @property
     def ends_session(self) -> bool:
@@ -141,14 +142,14 @@ def _launch(layout: Layout, position: Position, _target: int | None) -> tuple[Po
 
 
 def _start(_layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
-    return _play(position, 0)
+    return _play(position, 0, started=True)
 
 
 def _next(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
     if not position.in_progress:
         return _start(layout, position, target)
     if position.part + 1 < layout[position.move]:
-        return _play(position, position.move, position.part + 1, advanced=True)
+        return _play(position, position.move, position.part + 1)
     if position.move + 1 < len(layout):
         return _play(position, position.move + 1, advanced=True)
     done = Position(completed=position.completed + 1)
@@ -179,7 +180,7 @@ def _goto(layout: Layout, position: Position, target: int | None) -> tuple[Posit
 def _resume(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
     if position.in_progress:
         return _play(position, position.move, position.part, resumed=True)
-    return _play(position, 0, fresh_start=True)
+    return _play(position, 0, fresh_start=True, started=True)
 
 
 def _pause(_layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:

@@ -27,9 +27,7 @@ def count(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-def record_turn(
-    command: Command, outcome: Outcome, before: Position, after: Position, changed: bool
-) -> None:
+def record_turn(command: Command, outcome: Outcome, after: Position, changed: bool) -> None:
     """One log line per turn, and the metrics the turn earns."""
     log.info(
         "turn",
@@ -45,13 +43,10 @@ def record_turn(
         count("MoveCompleted")
     if outcome.kind is Kind.FINISHED:
         count("RoutineCompleted")
-    elif outcome.kind is Kind.PLAY:
-        if outcome.resumed:
-            count("RoutineResumed")
-        elif (after.move, after.part) == (0, 0) and (
-            not before.in_progress or (before.move, before.part) != (0, 0)
-        ):
-            count("RoutineStarted")
+    if outcome.started:
+        count("RoutineStarted")
+    if outcome.resumed:
+        count("RoutineResumed")
 
 
 def flush() -> None:

@@ -113,7 +113,7 @@ class Turn:
         else:
             # Still racing after a second try: keep the place the user is hearing, owed.
             state = SessionState(position, state.revision, unsaved=True, verified=False)
-        observability.record_turn(command, outcome, before, position, changed)
+        observability.record_turn(command, outcome, position, changed)
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         reply = Speaker(self.routine, locale).render(outcome, position, note)
         if handler_input.request_envelope.session is not None:

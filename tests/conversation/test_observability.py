@@ -90,3 +90,20 @@ def test_the_skill_answers_in_the_requests_locale(alexa: Alexa) -> None:
     turn = british.say("StartRoutineIntent")
     assert named(0, "en-GB") in text(turn.ssml)
     assert named(0, "en-GB") != named(0, "en-US"), "en-GB says press-up"
+
+
+def test_going_back_to_move_one_is_no_new_start_and_a_side_is_no_whole_move(
+    alexa: Alexa, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("StartRoutineIntent")
+    capsys.readouterr()
+    conversation.say("NextMoveIntent")  # move one done: on to the wall splat's first side
+    conversation.say("NextMoveIntent")  # the wall splat's second side: no move finished
+    conversation.say("GoToMoveIntent", number=SlotValue("1"))
+    conversation.say("NextMoveIntent")
+    conversation.say("PreviousMoveIntent")
+    names = metric_names(capsys.readouterr().out)
+    assert "RoutineStarted" not in names
+    assert names.count("MoveCompleted") == 2

@@ -52,17 +52,18 @@ def all_places(layout: Layout) -> list[tuple[int, int]]:
 
 
 PLAY = Outcome(Kind.PLAY)
-ON = Outcome(Kind.PLAY, advanced=True)  # moved on from a part in progress: one part done
+ON = Outcome(Kind.PLAY, advanced=True)  # moved on to the next move: one whole move done
+STARTED = Outcome(Kind.PLAY, started=True)  # the routine began at its first move
 CASES = [
     # next
-    ("next-not-started", NOT_STARTED, Command.NEXT, None, playing(NOT_STARTED, 0), PLAY),
+    ("next-not-started", NOT_STARTED, Command.NEXT, None, playing(NOT_STARTED, 0), STARTED),
     ("next-first", FIRST, Command.NEXT, None, playing(FIRST, 1), ON),
-    ("next-split-1st", SPLIT_FIRST, Command.NEXT, None, playing(SPLIT_FIRST, SPLIT, 1), ON),
+    ("next-split-1st", SPLIT_FIRST, Command.NEXT, None, playing(SPLIT_FIRST, SPLIT, 1), PLAY),
     ("next-split-2nd", SPLIT_SECOND, Command.NEXT, None, playing(SPLIT_SECOND, SPLIT + 1), ON),
     ("next-middle", MIDDLE_MOVE, Command.NEXT, None, playing(MIDDLE_MOVE, MIDDLE + 1), ON),
     ("next-last", LAST_MOVE, Command.NEXT, None, Position(completed=5),
      Outcome(Kind.FINISHED, advanced=True)),
-    ("next-done-before", DONE_BEFORE, Command.NEXT, None, playing(DONE_BEFORE, 0), PLAY),
+    ("next-done-before", DONE_BEFORE, Command.NEXT, None, playing(DONE_BEFORE, 0), STARTED),
     # previous
     ("prev-not-started", NOT_STARTED, Command.PREVIOUS, None, NOT_STARTED, Outcome(Kind.AT_FIRST)),
     ("prev-first", FIRST, Command.PREVIOUS, None, FIRST, Outcome(Kind.AT_FIRST)),
@@ -92,16 +93,16 @@ CASES = [
      Outcome(Kind.NO_SUCH_MOVE, requested=0)),
     ("goto-unnamed", LAST_MOVE, Command.GOTO, None, LAST_MOVE, Outcome(Kind.NO_SUCH_MOVE)),
     # start and resume
-    ("start-from-last", LAST_MOVE, Command.START, None, playing(LAST_MOVE, 0), PLAY),
+    ("start-from-last", LAST_MOVE, Command.START, None, playing(LAST_MOVE, 0), STARTED),
     ("resume-split-2nd", SPLIT_SECOND, Command.RESUME, None, playing(SPLIT_SECOND, SPLIT, 1),
      Outcome(Kind.PLAY, resumed=True)),
     ("resume-nothing", DONE_BEFORE, Command.RESUME, None, playing(DONE_BEFORE, 0),
-     Outcome(Kind.PLAY, fresh_start=True)),
+     Outcome(Kind.PLAY, fresh_start=True, started=True)),
     # "next" at "pick up where you stopped?" picks up; "continue" after a move goes on
     ("next-at-resume-offer", replace(SPLIT_SECOND, question=Question.RESUME), Command.NEXT, None,
      playing(SPLIT_SECOND, SPLIT, 1), Outcome(Kind.PLAY, resumed=True)),
     ("resume-after-a-move", replace(SPLIT_FIRST, question=Question.NEXT), Command.RESUME, None,
-     playing(SPLIT_FIRST, SPLIT, 1), ON),
+     playing(SPLIT_FIRST, SPLIT, 1), PLAY),
     # pause and stop keep the place and end
     ("pause-in-progress", replace(SPLIT_SECOND, question=Question.NEXT), Command.PAUSE, None,
      SPLIT_SECOND, Outcome(Kind.PAUSED)),
@@ -134,9 +135,9 @@ def test_each_command_moves_to_the_expected_place(
 
 
 ANSWERS = [
-    (Question.START, Command.YES, FIRST, PLAY),
+    (Question.START, Command.YES, FIRST, STARTED),
     (Question.RESUME, Command.YES, playing(MIDDLE_MOVE, MIDDLE), Outcome(Kind.PLAY, resumed=True)),
-    (Question.RESTART, Command.YES, FIRST, PLAY),
+    (Question.RESTART, Command.YES, FIRST, STARTED),
     (Question.NEXT, Command.YES, playing(MIDDLE_MOVE, MIDDLE + 1), ON),
     (Question.NONE, Command.YES, MIDDLE_MOVE, Outcome(Kind.FALLBACK)),
     (Question.START, Command.NO, MIDDLE_MOVE, Outcome(Kind.GOODBYE)),
