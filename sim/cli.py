@@ -30,6 +30,8 @@ from sim.nlu import MODEL_DIR, Heard, Nlu
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = REPO_ROOT / ".sim" / "store.sqlite3"
 DEFAULT_TABLE = "upper-back-routine"
+SESSION_ONLY = frozenset({"AMAZON.PauseIntent", "AMAZON.ResumeIntent"})
+"""Built-ins Alexa sends only while a session is open (a one-shot never reaches them)."""
 COMMANDS = """\
 Simulator commands (anything else is spoken to Alexa):
   /launch             open the skill in a new session (same as "open upper back routine")
@@ -149,6 +151,9 @@ class Simulator:
             self._end("USER_INITIATED")
         elif heard.intent is not None and (heard.kind == "one_shot" or conversation.in_session):
             intent = heard.intent
+            if heard.kind == "one_shot" and intent.name in SESSION_ONLY:
+                # Alexa routes these built-ins only to an open session, never to a one-shot.
+                intent = replace(intent, name="AMAZON.FallbackIntent", slots={})
             if heard.kind == "one_shot":
                 conversation.session_id = None  # a one-shot always opens a new session
                 self.say(f"  (one-shot, new session: {render.describe(intent)})")

@@ -62,6 +62,7 @@ class Source:
     locales: tuple[str, ...]
     builtins: tuple[str, ...]
     intents: tuple[Intent, ...]
+    builtin_samples: dict[str, tuple[str, ...]]
 
 
 def _strings(value: Any, where: str) -> tuple[str, ...]:
@@ -111,6 +112,10 @@ def load_source(path: Path = SOURCE) -> Source:
         locales=_strings(data.get("locales"), "locales"),
         builtins=_strings(data.get("builtins"), "builtins"),
         intents=tuple(_intent(raw, f"intents[{i}]") for i, raw in enumerate(intents)),
+        builtin_samples={
+            name: _strings(samples, f"builtin_samples.{name}")
+            for name, samples in data.get("builtin_samples", {}).items()
+        },
     )
 
 
@@ -139,7 +144,10 @@ def build_model(source: Source, routine: Routine, locale: str) -> JsonObject:
         }
         for intent in source.intents
     ]
-    intents += [{"name": name, "samples": []} for name in source.builtins]
+    intents += [
+        {"name": name, "samples": list(source.builtin_samples.get(name, ()))}
+        for name in source.builtins
+    ]
     return {
         "interactionModel": {
             "languageModel": {

@@ -256,3 +256,20 @@ def test_the_place_is_remembered_across_two_simulator_runs(tmp_path: Path) -> No
     fresh = _launch_reply(str(tmp_path / "fresh.sqlite3"))
     assert "wall splat" in remembered
     assert remembered != fresh
+
+
+def test_a_one_shot_pause_is_not_understood_because_alexa_sends_it_only_in_a_session(
+    tmp_path: Path,
+) -> None:
+    sent: list[str] = []
+
+    def skill(event: dict[str, Any], _context: Any) -> dict[str, Any]:
+        request = event["request"]
+        sent.append(request.get("intent", {}).get("name", request["type"]))
+        return {"version": "1.0", "response": {"shouldEndSession": True}}
+
+    script = io.StringIO("ask upper back routine to take a break\n")
+    main(
+        ["--store", str(tmp_path / "s.sqlite3")], stdin=script, stdout=io.StringIO(), handler=skill
+    )
+    assert sent == ["AMAZON.FallbackIntent"]

@@ -100,7 +100,11 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
         ("the third move", "GoToMoveIntent", {"ordinal": "3"}),
         ("the 3rd move", "GoToMoveIntent", {"ordinal": "3"}),
         ("pause", "AMAZON.PauseIntent", {}),
-        ("resume", "AMAZON.ResumeIntent", {}),
+        ("resume", "ResumeRoutineIntent", {}),  # a model sample, so one-shots work too
+        ("next side", "NextMoveIntent", {}),
+        ("one more time", "AMAZON.RepeatIntent", {}),
+        ("take a break", "AMAZON.PauseIntent", {}),
+        ("what's left", "ProgressIntent", {}),
         ("resume my routine", "ResumeRoutineIntent", {}),
         ("continue", "ResumeRoutineIntent", {}),
         ("how many are left", "ProgressIntent", {}),
