@@ -17,7 +17,6 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import RequestEnvelope, Response
-from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 from ask_sdk_model.ui import SimpleCard
 
 from upper_back import observability, phrases, screen
@@ -157,6 +156,11 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     if reply.card_text:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
         if get_supported_interfaces(handler_input).alexa_presentation_apl is not None:
+            # Imported here: the APL model is hundreds of modules, and most devices have no screen.
+            from ask_sdk_model.interfaces.alexa.presentation.apl import (  # noqa: PLC0415
+                RenderDocumentDirective,
+            )
+
             builder.add_directive(
                 RenderDocumentDirective(
                     token=screen.TOKEN,
