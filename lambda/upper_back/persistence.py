@@ -7,6 +7,7 @@ deadline many times over; these bounds keep even a hanging DynamoDB to about two
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 import boto3
@@ -21,6 +22,10 @@ from upper_back.errors import StaleWriteError
 
 PARTITION_KEY = "id"
 ATTRIBUTE_NAME = "attributes"
+EXPIRES_ATTRIBUTE = "expires_at"
+"""The table's TTL attribute (epoch seconds): a place untouched this long is forgotten. It also
+covers records keyed by a recognised voice, which SkillDisabled (user id only) cannot name."""
+RETENTION_SECONDS = 365 * 24 * 60 * 60
 CLIENT_CONFIG = Config(
     connect_timeout=0.5,
     read_timeout=0.8,
@@ -54,6 +59,7 @@ def _conditional_adapter_class() -> type[Any]:
                     Item={
                         self.partition_key_name: self.partition_keygen(request_envelope),
                         self.attribute_name: attributes,
+                        EXPIRES_ATTRIBUTE: int(time.time()) + RETENTION_SECONDS,
                     },
                     ConditionExpression=fresh,
                 )

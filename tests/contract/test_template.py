@@ -422,6 +422,14 @@ def test_the_table_key_is_the_one_the_persistence_adapter_reads_and_writes(
     assert adapter.create_table is False  # the role has no CreateTable, on purpose
 
 
+def test_the_table_expires_records_on_the_attribute_the_code_stamps() -> None:
+    _, table = only(load(), "AWS::DynamoDB::Table")
+    assert table["Properties"]["TimeToLiveSpecification"] == {
+        "AttributeName": persistence.EXPIRES_ATTRIBUTE,
+        "Enabled": True,
+    }
+
+
 def test_users_progress_survives_stack_deletion_mistakes_and_bad_writes() -> None:
     _, table = only(load(), "AWS::DynamoDB::Table")
     properties = table["Properties"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -139,3 +140,11 @@ def test_session_attributes_carry_the_place_between_turns(alexa: Alexa) -> None:
     request = intent_request("AMAZON.RepeatIntent")
     turn = conversation.send(request)
     assert named(2) in text(turn.ssml)
+
+
+def test_every_save_stamps_when_an_untouched_place_will_expire(alexa: Alexa, table: Any) -> None:
+    before = time.time()
+    at_move_three(alexa)
+    item = table.get_item(Key={"id": USER_ID})["Item"]
+    year = 365 * 24 * 60 * 60
+    assert before + year - 5 <= int(item["expires_at"]) <= time.time() + year + 5
