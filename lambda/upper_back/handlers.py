@@ -51,11 +51,15 @@ class RequestLogger(AbstractRequestInterceptor):
         )
 
 
-class LaunchHandler(AbstractRequestHandler):
-    """ "Alexa, open upper back routine": welcome, welcome back, or offer to resume."""
+class _TurnHandler(AbstractRequestHandler):
+    """A handler that answers through the shared ``Turn``."""
 
     def __init__(self, turn: Turn) -> None:
         self.turn = turn
+
+
+class LaunchHandler(_TurnHandler):
+    """ "Alexa, open upper back routine": welcome, welcome back, or offer to resume."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("LaunchRequest")(handler_input)
@@ -64,11 +68,8 @@ class LaunchHandler(AbstractRequestHandler):
         return self.turn.run(handler_input, Command.LAUNCH)
 
 
-class IntentHandler(AbstractRequestHandler):
+class IntentHandler(_TurnHandler):
     """Every intent: known ones through the table, anything else as not understood."""
-
-    def __init__(self, turn: Turn) -> None:
-        self.turn = turn
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("IntentRequest")(handler_input)
@@ -86,11 +87,8 @@ class IntentHandler(AbstractRequestHandler):
         return self.turn.run(handler_input, command, target)
 
 
-class SessionEndedHandler(AbstractRequestHandler):
+class SessionEndedHandler(_TurnHandler):
     """The user walked away or said stop mid-prompt: settle any owed save, say nothing."""
-
-    def __init__(self, turn: Turn) -> None:
-        self.turn = turn
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type("SessionEndedRequest")(handler_input)
@@ -116,11 +114,8 @@ class SkillEventHandler(AbstractRequestHandler):
         return handler_input.response_builder.response
 
 
-class OtherRequestHandler(AbstractRequestHandler):
+class OtherRequestHandler(_TurnHandler):
     """Any other request type: answer within the session if there is one, else nothing."""
-
-    def __init__(self, turn: Turn) -> None:
-        self.turn = turn
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
