@@ -55,13 +55,30 @@ def _application_id(event: Any) -> object:
         return None
 
 
-def _failure(speech: str) -> dict[str, Any]:
-    """A valid response for a request the SDK could not even read."""
+def _failure(event: Any) -> dict[str, Any]:
+    """A valid response for a request the SDK could not even read. Inside a session, the
+    session (and the place it carries) is kept and the user is asked to say it again."""
+    session = event.get("session") if isinstance(event, dict) else None
+    attributes = session.get("attributes") if isinstance(session, dict) else None
+    if not isinstance(attributes, dict):
+        return {
+            "version": "1.0",
+            "response": {
+                "outputSpeech": {
+                    "type": "SSML",
+                    "ssml": f"<speak>{sentence(phrases.UNREADABLE)}</speak>",
+                },
+                "shouldEndSession": True,
+            },
+        }
+    reprompt = f"<speak>{sentence(phrases.REPROMPT_GENERAL)}</speak>"
     return {
         "version": "1.0",
+        "sessionAttributes": attributes,
         "response": {
-            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{sentence(speech)}</speak>"},
-            "shouldEndSession": True,
+            "outputSpeech": {"type": "SSML", "ssml": f"<speak>{sentence(phrases.APOLOGY)}</speak>"},
+            "reprompt": {"outputSpeech": {"type": "SSML", "ssml": reprompt}},
+            "shouldEndSession": False,
         },
     }
 
@@ -79,10 +96,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     try:
         envelope = _skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
         response = _skill.invoke(envelope, context)
-    except Exception:
-        log.exception("request could not be handled")
-        observability.count("Errors")
-        return _failure(phrases.UNREADABLE)
+    except Exception as error:
+        observability.log_error("request could not be handled", error)
+        return _failure(event)
     finally:
         observability.flush()
     return cast(dict[str, Any], _skill.serializer.serialize(response))

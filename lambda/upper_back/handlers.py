@@ -136,11 +136,12 @@ class ApologyHandler(AbstractExceptionHandler):
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
         request = handler_input.request_envelope.request
         intent = getattr(getattr(request, "intent", None), "name", None)
-        log.exception(
+        observability.log_error(
             "unhandled error",
-            extra={"type": getattr(request, "object_type", None), "intent": str(intent)[:100]},
+            exception,
+            type=getattr(request, "object_type", None),
+            intent=str(intent)[:100],
         )
-        observability.count("Errors")
         if handler_input.request_envelope.session is None:
             return handler_input.response_builder.response
         apology = Ssml(sentence(phrases.APOLOGY))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
+from pathlib import Path
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
@@ -47,6 +49,15 @@ def record_turn(command: Command, outcome: Outcome, after: Position, changed: bo
         count("RoutineStarted")
     if outcome.resumed:
         count("RoutineResumed")
+
+
+def log_error(message: str, error: BaseException, **fields: object) -> None:
+    """Log an unexpected error with its type and the innermost frames where it was raised, but
+    not its message: the SDK's messages quote request field values, which may carry ids."""
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    where = [f"{Path(frame.filename).name}:{frame.lineno} {frame.name}" for frame in frames]
+    log.error(message, extra={"error": type(error).__name__, "where": where, **fields})
+    count("Errors")
 
 
 def flush() -> None:

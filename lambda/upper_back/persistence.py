@@ -2,7 +2,7 @@
 a conditional save so that two devices of one account cannot silently overwrite each other.
 
 botocore's defaults (60 s connect timeout, several retries) could outlast Alexa's 8-second
-deadline many times over; these bounds keep even a hanging DynamoDB to about two seconds per call.
+deadline many times over; these bounds keep even a hanging DynamoDB to about a second per call.
 """
 
 from __future__ import annotations
@@ -29,7 +29,9 @@ RETENTION_SECONDS = 365 * 24 * 60 * 60
 CLIENT_CONFIG = Config(
     connect_timeout=0.5,
     read_timeout=0.8,
-    retries={"total_max_attempts": 2, "mode": "standard"},
+    # One attempt per call: a failed save is owed and retried on the user's next turn anyway,
+    # and a second attempt would honour a server's retry-after hint past Alexa's deadline.
+    retries={"total_max_attempts": 1, "mode": "standard"},
 )
 
 

@@ -32,6 +32,7 @@ TIMES = "{count} times"
 OFFER_AGAIN = "Ready to go through it again?"
 SAFETY_SHORT = "Remember, stop if anything feels sharp, numb or tingly."
 COULD_NOT_LOAD = "I could not reach your saved place just now, so I will start you from the top."
+COULD_NOT_REACH = "I could not reach your saved place just now."
 # When a stored place could not be used as it was.
 MOVE_REMOVED = "The routine has changed since you last used it, so your place was reset."
 OLD_VERSION = "Your saved place was from an older version, so we will start fresh."

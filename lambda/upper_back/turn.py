@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_supported_interfaces
 from ask_sdk_model import RequestEnvelope, Response
 from ask_sdk_model.ui import SimpleCard
 
@@ -91,6 +90,8 @@ class Turn:
         """Answer ``command`` (``target``: the 0-based move for GOTO)."""
         store = _Store(self.adapter, handler_input.request_envelope)
         state, note = self._state(handler_input, store)
+        if note == phrases.COULD_NOT_LOAD and command is not Command.LAUNCH:
+            note = phrases.COULD_NOT_REACH  # no promise to start from the top before a go-to
         for _attempt in range(2):
             before = state.position
             position, outcome = step(self.layout, before, command, target)
@@ -106,12 +107,13 @@ class Turn:
             # Another device saved first: apply the same command to the place it left.
             fresh = store.load(self.routine)
             if fresh is None:
-                state = SessionState(position, state.revision, unsaved=True, verified=False)
+                # The newer record wins: read it again next turn rather than overwrite it.
+                state = SessionState(position, state.revision, verified=False)
                 break
             state = SessionState(replace(fresh.position, question=before.question), fresh.revision)
         else:
-            # Still racing after a second try: keep the place the user is hearing, owed.
-            state = SessionState(position, state.revision, unsaved=True, verified=False)
+            # Still racing after a second try: the newer record wins, read again next turn.
+            state = SessionState(position, state.revision, verified=False)
         observability.record_turn(command, outcome, position, changed)
         locale = getattr(handler_input.request_envelope.request, "locale", None) or "en-US"
         reply = Speaker(self.routine, locale).render(outcome, position, note)
@@ -148,6 +150,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _has_screen(handler_input: HandlerInput) -> bool:
+    """Whether the device renders APL; a request without context or device has no screen."""
+    system = getattr(handler_input.request_envelope.context, "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
 def respond(handler_input: HandlerInput, reply: Reply) -> Response:
     """Map a reply onto the SDK's response builder; the end of the session is always explicit."""
     builder = handler_input.response_builder
@@ -155,7 +164,7 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.speak(reply.speech)
     if reply.card_text:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
-        if get_supported_interfaces(handler_input).alexa_presentation_apl is not None:
+        if _has_screen(handler_input):
             # Imported here: the APL model is hundreds of modules, and most devices have no screen.
             from ask_sdk_model.interfaces.alexa.presentation.apl import (  # noqa: PLC0415
                 RenderDocumentDirective,

@@ -1,0 +1,203 @@
+"""Malformed or partial envelopes get a valid response, never an exception, and leak no ids.
+
+Unexpected errors get a short apology that keeps the user's place: the session stays open with a
+reprompt and its attributes go back unchanged. Logs say what broke, never who asked.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import lambda_function
+from sim.conversation import Conversation
+from sim.envelopes import (
+    USER_ID,
+    Caller,
+    Envelope,
+    SlotValue,
+    envelope,
+    intent_request,
+    launch_request,
+    session_ended_request,
+)
+from tests.conversation.helpers import text
+from tests.faults.alexa_rules import assert_valid_response
+from tests.faults.support import errors, leaks
+from upper_back import phrases
+
+Alexa = Callable[..., Conversation]
+Stored = Callable[[str], dict[str, Any] | None]
+SESSION = "amzn1.echo-api.session.MALFORMED"
+HUGE = "9" * 100_000
+
+
+def launch(**changes: Any) -> Envelope:
+    """A launch in a new session, with top-level parts replaced (None: removed)."""
+    event = envelope(launch_request(), Caller(), SESSION)
+    for key, value in changes.items():
+        if value is None:
+            del event[key]
+        else:
+            event[key] = value
+    return event
+
+
+def go_to(*, session: bool = True, **slots: SlotValue) -> Envelope:
+    return envelope(intent_request("GoToMoveIntent", slots), Caller(), SESSION if session else None)
+
+
+def with_request(request: Any, attributes: dict[str, Any] | None = None) -> Envelope:
+    event = envelope(launch_request(), Caller(), SESSION, attributes, new=False)
+    event["request"] = request
+    return event
+
+
+def without_user() -> Envelope:
+    event = launch()
+    del event["context"]["System"]["user"]
+    del event["session"]["user"]
+    return event
+
+
+def go_to_raw(slots: Any) -> Envelope:
+    event = go_to()
+    event["request"]["intent"]["slots"] = slots
+    return event
+
+
+NO_SLOTS = {"type": "IntentRequest", "intent": {"name": "GoToMoveIntent"}}
+GARBAGE_SLOTS = {"number": {"name": "number", "value": {"a": 1}}}
+STRING_ATTRIBUTES = {"new": False, "sessionId": SESSION, "attributes": "nonsense"}
+HUGE_LOCALE = launch_request() | {"locale": "en-" + "X" * 50_000}
+NO_TYPE = {"requestId": "r", "locale": "en-US"}
+UNKNOWN_TYPE = {"type": "Alexa.Future.Thing"}
+INTENT_NULL = {"type": "IntentRequest", "intent": None}
+
+# (event, whether the reply must be spoken). Speech is required wherever Alexa could play it.
+MALFORMED: dict[str, tuple[Any, bool]] = {
+    "no session (launch)": (envelope(launch_request(), Caller()), True),
+    "no session (one-shot go to)": (go_to(session=False, number=SlotValue("2")), True),
+    "no context": (launch(context=None), True),
+    "context without System": (launch(context={}), True),
+    "context is a list": (launch(context=[1, 2]), False),
+    "no user anywhere": (without_user(), True),
+    "session is a string": (launch(session="nonsense"), False),
+    "session attributes are a string": (launch(session=STRING_ATTRIBUTES), False),
+    "session attributes hold garbage": (with_request(launch_request(), {"upper_back": [1]}), True),
+    "an intent the model does not have": (envelope(intent_request("OrderPizza"), Caller()), True),
+    "an intent with no slots at all": (with_request(NO_SLOTS), True),
+    "slots = null": (go_to_raw(None), True),
+    "slots hold garbage types": (go_to_raw(GARBAGE_SLOTS), True),
+    "slot value ?": (go_to(number=SlotValue("?")), True),
+    "ordinal ?": (go_to(ordinal=SlotValue("?")), True),
+    "ER_SUCCESS_NO_MATCH": (go_to(move=SlotValue("hula hoop", custom_type="MoveName")), True),
+    "a resolved id the routine lacks": (go_to(move=SlotValue("a", "gone", "a", "MoveName")), True),
+    "number 0": (go_to(number=SlotValue("0")), True),
+    "number -3": (go_to(number=SlotValue("-3")), True),
+    "number 6": (go_to(number=SlotValue("6")), True),
+    "number 9999": (go_to(number=SlotValue("9999")), True),
+    "an enormous number": (go_to(number=SlotValue(HUGE)), True),
+    "an enormous move name": (go_to(move=SlotValue("x" * 100_000, custom_type="MoveName")), True),
+    "an enormous intent name": (envelope(intent_request("X" * 100_000), Caller(), SESSION), True),
+    "an enormous locale": (envelope(HUGE_LOCALE, Caller(), SESSION), True),
+    "missing request type": (with_request(NO_TYPE), True),
+    "unknown request type": (with_request(UNKNOWN_TYPE), True),
+    "request = null": (with_request(None), True),
+    "request is a list": (with_request([1, 2, 3]), True),
+    "request is a string": (with_request("LaunchRequest"), True),
+    "intent = null": (with_request(INTENT_NULL), True),
+    "timestamp is garbage": (with_request(launch_request() | {"timestamp": "yesterday"}), True),
+    "session end with an unknown reason": (with_request(session_ended_request("BORED")), False),
+    "event is empty": ({}, False),
+    "event = null": (None, False),
+    "event is a list": ([USER_ID], False),
+    "event is a string": (USER_ID, False),
+    "event is a number": (42, False),
+}
+
+
+@pytest.mark.parametrize("name", MALFORMED)
+def test_a_malformed_envelope_gets_a_valid_response_and_leaks_no_ids(
+    table: Any, name: str, logs: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    event, spoken = MALFORMED[name]
+    raw = lambda_function.lambda_handler(copy.deepcopy(event), None)
+    assert_valid_response(raw, spoken=spoken)
+    assert leaks(logs, capsys) == []
+
+
+@pytest.mark.parametrize("name", ["no context", "context without System", "no user anywhere"])
+def test_a_launch_with_no_one_to_look_up_is_welcomed_not_apologised_to(
+    table: Any, name: str, logs: pytest.LogCaptureFixture
+) -> None:
+    raw = lambda_function.lambda_handler(copy.deepcopy(MALFORMED[name][0]), None)
+    heard = text(raw["response"]["outputSpeech"]["ssml"])
+    assert text(phrases.APOLOGY) not in heard, "the last resort hid a bug"
+    assert heard.startswith(text(phrases.COULD_NOT_LOAD))
+    assert [r.getMessage() for r in errors(logs)] == ["could not read the stored position"]
+
+
+def in_the_middle_of_move_three(alexa: Alexa) -> Conversation:
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("GoToMoveIntent", number=SlotValue("3"))
+    return conversation
+
+
+@pytest.mark.parametrize(
+    "request_body",
+    [
+        pytest.param(INTENT_NULL, id="intent-null"),
+        pytest.param(None, id="request-null"),
+        pytest.param(UNKNOWN_TYPE, id="unknown-request-type"),
+        pytest.param(NO_TYPE, id="no-request-type"),
+    ],
+)
+def test_an_unexpected_error_mid_session_apologises_and_keeps_the_users_place(
+    alexa: Alexa, stored: Stored, request_body: Any,
+    logs: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    conversation = in_the_middle_of_move_three(alexa)
+    before = stored(USER_ID)
+    attributes = copy.deepcopy(conversation.attributes)
+    event = envelope(launch_request(), conversation.caller, conversation.session_id, attributes,
+                     new=False)  # fmt: skip
+    event["request"] = request_body
+    raw = lambda_function.lambda_handler(event, None)
+    assert_valid_response(raw)
+    assert raw["response"].get("shouldEndSession") is False, "the session is kept open"
+    assert raw.get("sessionAttributes") == attributes, "the session's place goes back unchanged"
+    heard = text(raw["response"]["outputSpeech"]["ssml"])
+    assert heard.startswith("sorry")
+    assert "your place is safe" in heard
+    assert len(heard) < 120, "short"
+    assert stored(USER_ID) == before
+    (logged,) = errors(logs)
+    assert vars(logged).get("error"), "the error's type is logged"
+    assert vars(logged).get("where"), "and where it was raised, to debug it"
+    assert leaks(logs, capsys) == []
+
+
+def test_an_unexpected_error_is_logged_with_what_was_asked(
+    alexa: Alexa, logs: pytest.LogCaptureFixture
+) -> None:
+    conversation = in_the_middle_of_move_three(alexa)
+    event = envelope(launch_request(), conversation.caller, conversation.session_id,
+                     conversation.attributes, new=False)  # fmt: skip
+    event["request"] = {"type": "IntentRequest", "intent": None, "locale": "en-US"}
+    lambda_function.lambda_handler(event, None)
+    (logged,) = errors(logs)
+    assert logged.getMessage() == "unhandled error"
+    assert getattr(logged, "type", None) == "IntentRequest"
+
+
+def test_the_last_resort_phrase_is_never_what_an_ordinary_turn_says(alexa: Alexa) -> None:
+    conversation = in_the_middle_of_move_three(alexa)
+    for intent in ("AMAZON.HelpIntent", "AMAZON.FallbackIntent", "OrderPizzaIntent"):
+        heard = text(conversation.say(intent).ssml)
+        assert text(phrases.APOLOGY) not in heard
+        assert text(phrases.UNREADABLE) not in heard

@@ -1,0 +1,191 @@
+"""A DynamoDB that accepts connections and never answers: every reply is still spoken in time.
+
+Alexa waits about 8 seconds. The skill's client gives up after two attempts of at most 0.8 s
+each (plus at most 1 s of backoff), and a request that met a failed call leaves the store alone
+for the rest of the turn: the worst turn stays under 3 seconds.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+import lambda_function
+from sim.conversation import Conversation, Turn
+from sim.envelopes import USER_ID, SlotValue
+from tests.conversation.helpers import MOVES, named, text
+from tests.faults.alexa_rules import assert_valid_response
+from upper_back import phrases
+from upper_back.state import SESSION_KEY
+
+Alexa = Callable[..., Conversation]
+Stored = Callable[[str], dict[str, Any] | None]
+DEADLINE_SECONDS = 3.0
+GIVE_UP_SECONDS = 15.0
+ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[str]:
+    """An HTTP endpoint on the loopback address that accepts every connection and never
+    answers a byte; everything it opened is closed on teardown."""
+    server = socket.create_server(("127.0.0.1", 0))
+    server.settimeout(0.05)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                connection, _address = server.accept()
+            except TimeoutError:
+                continue
+            accepted.append(connection)
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join(timeout=2)
+    for connection in accepted:
+        connection.close()
+    server.close()
+
+
+@pytest.fixture
+def refused_endpoint() -> str:
+    """A loopback port nothing listens on: connections are refused at once."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+class Throttling(BaseHTTPRequestHandler):
+    """Answers every DynamoDB call at once with a throttling error, and (when the server's
+    ``retry_after_ms`` is set) asks the client to wait that long before retrying."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        error = {"__type": "com.amazonaws.dynamodb.v20120810#ThrottlingException",
+                 "message": "Rate of requests exceeds the allowed throughput."}  # fmt: skip
+        body = json.dumps(error).encode()
+        self.send_response(400)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(body)))
+        retry_after = getattr(self.server, "retry_after_ms", None)
+        if retry_after is not None:
+            self.send_header("x-amz-retry-after", str(retry_after))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the test reads timings, not access logs."""
+
+
+@pytest.fixture(params=[None, 5000], ids=["no-retry-after", "retry-after-5s"])
+def throttling_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A loopback DynamoDB that throttles every call (optionally with x-amz-retry-after)."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Throttling)
+    server.retry_after_ms = request.param  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=2)
+
+
+def point_dynamodb_at(monkeypatch: pytest.MonkeyPatch, url: str | None) -> None:
+    """Send the skill's DynamoDB calls to ``url`` (None: back to moto), as a new container
+    would: the next request builds a fresh resource from the environment."""
+    if url is None:
+        monkeypatch.delenv(ENDPOINT_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(ENDPOINT_VARIABLE, url)
+    lambda_function.reset()
+
+
+def timed(send: Callable[[], Turn], record_property: Callable[[str, object], None]) -> Turn:
+    """Send one turn and demand a valid answer within the deadline. The turn runs in a thread
+    given at most ``GIVE_UP_SECONDS``, so a regression to botocore's 60 s defaults fails in
+    seconds instead of stalling the run (and no turn outlives its test)."""
+    answers: list[Turn] = []
+    worker = threading.Thread(target=lambda: answers.append(send()), daemon=True)
+    started = time.perf_counter()
+    worker.start()
+    worker.join(timeout=GIVE_UP_SECONDS)
+    seconds = time.perf_counter() - started
+    record_property("seconds", round(seconds, 3))
+    assert not worker.is_alive(), f"no answer after {seconds:.2f} s"
+    assert seconds < DEADLINE_SECONDS, f"answered after {seconds:.2f} s"
+    (turn,) = answers
+    assert_valid_response(turn.raw)
+    return turn
+
+
+def test_a_launch_and_a_start_against_a_hanging_store_are_spoken_in_time(
+    table: Any, alexa: Alexa, stored: Stored, silent_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch, record_property: Callable[[str, object], None],
+) -> None:  # fmt: skip
+    point_dynamodb_at(monkeypatch, silent_endpoint)
+    conversation = alexa()
+    launch = timed(conversation.launch, record_property)
+    assert text(launch.ssml).startswith(text(phrases.COULD_NOT_LOAD))
+    assert not launch.ends_session
+    start = timed(lambda: conversation.say("StartRoutineIntent"), record_property)
+    assert f"move one of five: the {named(0)}" in text(start.ssml)
+    assert conversation.attributes[SESSION_KEY]["unsaved"] is True
+
+    point_dynamodb_at(monkeypatch, None)
+    conversation.say("GoToMoveIntent", number=SlotValue("2"))
+    assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+
+
+def test_a_save_that_hangs_still_plays_the_move_in_time_and_lands_once_the_store_answers(
+    table: Any, alexa: Alexa, stored: Stored, silent_endpoint: str,
+    monkeypatch: pytest.MonkeyPatch, record_property: Callable[[str, object], None],
+) -> None:  # fmt: skip
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("GoToMoveIntent", number=SlotValue("4"))
+    point_dynamodb_at(monkeypatch, silent_endpoint)
+    turn = timed(lambda: conversation.say("NextMoveIntent"), record_property)
+    assert f"move five of five: the {named(4)}" in text(turn.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[3].id
+    repeat = timed(lambda: conversation.say("AMAZON.RepeatIntent"), record_property)
+    assert f"move five of five: the {named(4)}" in text(repeat.ssml)
+
+    point_dynamodb_at(monkeypatch, None)
+    conversation.say("AMAZON.RepeatIntent")
+    record = stored(USER_ID) or {}
+    assert (record["move"], record["revision"]) == (MOVES[4].id, 2)
+    assert conversation.attributes[SESSION_KEY]["unsaved"] is False
+
+
+def test_a_refused_connection_is_spoken_in_time_too(
+    table: Any, alexa: Alexa, refused_endpoint: str, monkeypatch: pytest.MonkeyPatch,
+    record_property: Callable[[str, object], None],
+) -> None:  # fmt: skip
+    point_dynamodb_at(monkeypatch, refused_endpoint)
+    conversation = alexa()
+    launch = timed(conversation.launch, record_property)
+    assert text(launch.ssml).startswith(text(phrases.COULD_NOT_LOAD))
+    start = timed(lambda: conversation.say("AMAZON.YesIntent"), record_property)
+    assert f"move one of five: the {named(0)}" in text(start.ssml)
+
+
+def test_a_store_that_throttles_and_asks_to_retry_later_still_gets_an_answer_in_time(
+    table: Any, alexa: Alexa, throttling_endpoint: str, monkeypatch: pytest.MonkeyPatch,
+    record_property: Callable[[str, object], None],
+) -> None:  # fmt: skip
+    point_dynamodb_at(monkeypatch, throttling_endpoint)
+    conversation = alexa()
+    launch = timed(conversation.launch, record_property)
+    assert text(launch.ssml).startswith(text(phrases.COULD_NOT_LOAD))
