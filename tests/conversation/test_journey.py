@@ -7,7 +7,7 @@ from typing import Any
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, ROUTINE, SPLIT, move_slot, named, text
+from tests.conversation.helpers import MOVES, SPLIT, move_slot, named, text
 
 Alexa = Callable[..., Conversation]
 Stored = Callable[[str], dict[str, Any] | None]
@@ -227,4 +227,3 @@ def test_every_move_is_announced_with_its_number_of_five(alexa: Alexa) -> None:
     for index in range(len(MOVES)):
         turn = conversation.say("GoToMoveIntent", number=SlotValue(str(index + 1)))
         assert f"move {NUMBERS[index]} of five" in text(turn.ssml)
-    assert ROUTINE.title
