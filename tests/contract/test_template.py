@@ -10,12 +10,8 @@ from __future__ import annotations
 import ast
 import importlib.util
 import json
-import os
 import re
-import subprocess
-import sys
 import tomllib
-import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,11 +21,10 @@ from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 from samtranslator.translator.transform import transform
 
+from tests.contract.sam import ROOT, TEMPLATE, function, load, only, resources_of_type
 from tools import package
 from upper_back import config, persistence
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "template.yaml"
 CODE_DIR = ROOT / "lambda"
 ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
 SKILL_ID = "amzn1.ask.skill.1a2b3c4d-5e6f-4a1b-8c2d-0123456789ab"
@@ -66,30 +61,6 @@ class StubManagedPolicyLoader:
                 "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
             )
         }
-
-
-def load() -> dict[str, Any]:
-    """A fresh copy of the template (short-form intrinsics as ``{"Ref": ...}`` and so on)."""
-    return package.load_template(TEMPLATE)
-
-
-def resources_of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
-    return {
-        name: resource
-        for name, resource in template["Resources"].items()
-        if resource["Type"] == kind
-    }
-
-
-def only(template: dict[str, Any], kind: str) -> tuple[str, dict[str, Any]]:
-    """The single resource of a type, with its logical id."""
-    found = resources_of_type(template, kind)
-    assert len(found) == 1, f"expected one {kind}, found {sorted(found)}"
-    return next(iter(found.items()))
-
-
-def function(template: dict[str, Any]) -> dict[str, Any]:
-    return package.function_properties(template)
 
 
 def as_list(value: Any) -> list[Any]:
@@ -440,160 +411,3 @@ def test_users_progress_survives_stack_deletion_mistakes_and_bad_writes() -> Non
     assert properties["SSESpecification"]["SSEEnabled"] is True
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert "ProvisionedThroughput" not in properties
-
-
-# --- packaging ------------------------------------------------------------------------------
-
-
-def test_the_package_fetches_wheels_for_the_python_and_cpu_the_template_declares(
-    tmp_path: Path,
-) -> None:
-    properties = function(load())
-    target = package.LambdaTarget.from_template(TEMPLATE)
-    assert target == package.LambdaTarget(
-        python_version=properties["Runtime"].removeprefix("python"),
-        platform={"arm64": "manylinux2014_aarch64"}[properties["Architectures"][0]],
-    )
-    command = package.pip_install_command(package.REQUIREMENTS, tmp_path, target)
-
-    def option(name: str) -> str:
-        return command[command.index(name) + 1]
-
-    assert command[:4] == [sys.executable, "-m", "pip", "install"]
-    assert option("--platform") == target.platform
-    assert option("--python-version") == target.python_version
-    assert option("--implementation") == "cp"
-    assert option("--target") == str(tmp_path)
-    assert option("--requirement") == str(CODE_DIR / "requirements.txt")
-    assert "--only-binary=:all:" in command
-    assert "--no-compile" in command
-
-
-def test_the_package_target_follows_the_template_when_it_changes(tmp_path: Path) -> None:
-    changed = tmp_path / "template.yaml"
-    text = TEMPLATE.read_text(encoding="utf-8")
-    runtime = function(load())["Runtime"]
-    changed.write_text(
-        text.replace(f"Runtime: {runtime}", "Runtime: python3.12").replace(
-            "Architectures: [arm64]", "Architectures: [x86_64]"
-        ),
-        encoding="utf-8",
-    )
-    assert package.LambdaTarget.from_template(changed) == package.LambdaTarget(
-        python_version="3.12", platform="manylinux2014_x86_64"
-    )
-
-
-def shipped_code() -> set[str]:
-    """What the zip must hold of our own code: the handler and every file of the package."""
-    names = {package.HANDLER_MODULE}
-    for path in (CODE_DIR / package.CODE_PACKAGE).rglob("*"):
-        relative = path.relative_to(CODE_DIR)
-        skipped = {"__pycache__", "tests"} & set(relative.parts) or path.suffix == ".pyc"
-        if path.is_file() and not skipped:
-            names.add(relative.as_posix())
-    return names
-
-
-def test_make_package_ships_the_handler_and_the_whole_package_and_nothing_else(
-    tmp_path: Path,
-) -> None:
-    output = tmp_path / "skill.zip"
-    result = subprocess.run(
-        [sys.executable, "-m", "tools.package", "--code-only", "--output", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert f"{output}: " in result.stdout
-    assert " MB " in result.stdout
-    with zipfile.ZipFile(output) as zf:
-        names = set(zf.namelist())
-    assert "lambda_function.py" in names
-    assert "upper_back/__init__.py" in names
-    assert names == shipped_code()
-    packaged = json.loads((tmp_path / "template.json").read_text(encoding="utf-8"))
-    function_id, _ = only(packaged, package.FUNCTION_TYPE)
-    assert packaged["Resources"][function_id]["Properties"].pop("CodeUri") == "skill.zip"
-    original = load()
-    del original["Resources"][function_id]["Properties"]["CodeUri"]
-    assert packaged == original
-
-
-def make_tree(root: Path, files: list[str]) -> Path:
-    for name in files:
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"# {name}\n", encoding="utf-8")
-    return root
-
-
-CODE_FILES = [
-    "lambda_function.py",
-    "requirements.txt",
-    "upper_back/__init__.py",
-    "upper_back/routine.toml",
-    "upper_back/__pycache__/routine.cpython-311.pyc",
-    "upper_back/tests/test_routine.py",
-]
-
-
-def test_dependencies_sit_at_the_top_level_without_bytecode_or_scripts(tmp_path: Path) -> None:
-    code = make_tree(tmp_path / "code", CODE_FILES)
-    dependencies = make_tree(
-        tmp_path / "deps",
-        [
-            "ask_sdk_core/__init__.py",
-            "ask_sdk_core/__pycache__/__init__.cpython-313.pyc",
-            "boto3/__init__.py",
-            "boto3-1.44.5.dist-info/METADATA",
-            "charset_normalizer/md.cpython-313-aarch64-linux-gnu.so",
-            "dateutil/tests/__init__.py",
-            "six.py",
-            "bin/jp.py",
-        ],
-    )
-    output = tmp_path / "out" / "skill.zip"
-    package.write_zip(package.collect(code, dependencies), output)
-    with zipfile.ZipFile(output) as zf:
-        names = zf.namelist()
-    assert names == [
-        "ask_sdk_core/__init__.py",
-        "boto3-1.44.5.dist-info/METADATA",
-        "boto3/__init__.py",
-        "charset_normalizer/md.cpython-313-aarch64-linux-gnu.so",
-        "dateutil/tests/__init__.py",  # a dependency's own subpackage stays: it may be imported
-        "lambda_function.py",
-        "six.py",
-        "upper_back/__init__.py",
-        "upper_back/routine.toml",
-    ]
-
-
-def test_our_code_may_not_shadow_a_dependency(tmp_path: Path) -> None:
-    code = make_tree(tmp_path / "code", CODE_FILES)
-    dependencies = make_tree(tmp_path / "deps", ["upper_back/__init__.py"])
-    with pytest.raises(package.PackagingError, match=re.escape("upper_back/__init__.py")):
-        package.collect(code, dependencies)
-
-
-def test_a_package_without_the_handler_is_refused(tmp_path: Path) -> None:
-    code = make_tree(tmp_path / "code", ["upper_back/__init__.py"])
-    with pytest.raises(package.PackagingError, match=re.escape("lambda_function.py is missing")):
-        package.collect(code, None)
-
-
-def test_the_same_sources_always_give_the_same_zip(tmp_path: Path) -> None:
-    code = make_tree(tmp_path / "code", CODE_FILES)
-    first = package.build(tmp_path / "a" / "skill.zip", code_dir=code, with_dependencies=False)
-    later = 2_000_000_000  # 2033: file times must not reach the archive
-    os.utime(code / "lambda_function.py", (later, later))
-    second = package.build(tmp_path / "b" / "skill.zip", code_dir=code, with_dependencies=False)
-    assert first.read_bytes() == second.read_bytes()
-    with zipfile.ZipFile(first) as zf:
-        infos = zf.infolist()
-    assert [info.filename for info in infos] == sorted(info.filename for info in infos)
-    assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
-    assert {info.external_attr >> 16 for info in infos} == {0o100644}
