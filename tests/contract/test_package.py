@@ -16,41 +16,6 @@ from tests.contract.sam import ROOT, TEMPLATE, function, load, only
 from tools import package
 
 CODE_DIR = ROOT / "lambda"
-ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]
-SKILL_ID = "amzn1.ask.skill.1a2b3c4d-5e6f-4a1b-8c2d-0123456789ab"
-ALEXA_PRINCIPAL = "alexa-appkit.amazon.com"
-ITEM_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"}
-LOG_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
-SUPPORTED_RUNTIMES = {"python3.12", "python3.13", "python3.14"}
-# Set by Lambda itself in every function; code may read them without the template's help.
-LAMBDA_RESERVED_VARIABLES = {
-    "_HANDLER",
-    "_X_AMZN_TRACE_ID",
-    "AWS_DEFAULT_REGION",
-    "AWS_REGION",
-    "AWS_EXECUTION_ENV",
-    "AWS_LAMBDA_FUNCTION_NAME",
-    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-    "AWS_LAMBDA_FUNCTION_VERSION",
-    "AWS_LAMBDA_INITIALIZATION_TYPE",
-    "AWS_LAMBDA_LOG_GROUP_NAME",
-    "AWS_LAMBDA_LOG_STREAM_NAME",
-    "AWS_LAMBDA_LOG_LEVEL",
-    "AWS_LAMBDA_LOG_FORMAT",
-    "LAMBDA_TASK_ROOT",
-    "LAMBDA_RUNTIME_DIR",
-}
-
-
-class StubManagedPolicyLoader:
-    """Stands in for the IAM ListPolicies call SAM makes to resolve managed policy names."""
-
-    def load(self) -> dict[str, str]:
-        return {
-            "AWSLambdaBasicExecutionRole": (
-                "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-            )
-        }
 
 
 # --- packaging ------------------------------------------------------------------------------
