@@ -68,8 +68,9 @@ ORDINAL_WORDS: dict[str, int] = {word: n + 1 for n, word in enumerate(_NTHS)} | 
 
 
 def normalise(text: str) -> str:
-    """Lowercase, punctuation (but apostrophes) to spaces, single spaces: as speech arrives."""
-    return " ".join(_PUNCTUATION.sub(" ", text.lower()).split())
+    """Lowercase, punctuation to spaces, single spaces: as speech arrives. Apostrophes are
+    dropped on both sides, so a typed "lets go" matches the sample "let's go" as speech would."""
+    return " ".join(_PUNCTUATION.sub(" ", text.lower().replace("'", "")).split())
 
 
 def _alternation(phrases: list[str]) -> str:

@@ -103,6 +103,8 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
         ("resume", "ResumeRoutineIntent", {}),  # a model sample, so one-shots work too
         ("next side", "NextMoveIntent", {}),
         ("one more time", "AMAZON.RepeatIntent", {}),
+        ("lets go", "NextMoveIntent", {}),  # typed without the apostrophe
+        ("whats next", "ProgressIntent", {}),
         ("take a break", "AMAZON.PauseIntent", {}),
         ("what's left", "ProgressIntent", {}),
         ("resume my routine", "ResumeRoutineIntent", {}),
