@@ -164,19 +164,21 @@ def respond(handler_input: HandlerInput, reply: Reply) -> Response:
         builder.speak(reply.speech)
     if reply.card_text:
         builder.set_card(SimpleCard(title=reply.card_title, content=reply.card_text))
-        if _has_screen(handler_input):
-            # Imported here: the APL model is hundreds of modules, and most devices have no screen.
-            from ask_sdk_model.interfaces.alexa.presentation.apl import (  # noqa: PLC0415
-                RenderDocumentDirective,
-            )
+    if reply.speech and _has_screen(handler_input):
+        # Every spoken reply repaints the screen, so it never shows a move the user has left;
+        # a reply without a card shows the title and what to say. Imported here: the APL model
+        # is hundreds of modules, and most devices have no screen.
+        from ask_sdk_model.interfaces.alexa.presentation.apl import (  # noqa: PLC0415
+            RenderDocumentDirective,
+        )
 
-            builder.add_directive(
-                RenderDocumentDirective(
-                    token=screen.TOKEN,
-                    document=screen.document(),
-                    datasources=screen.datasources(reply.card_title, reply.card_text),
-                )
+        builder.add_directive(
+            RenderDocumentDirective(
+                token=screen.TOKEN,
+                document=screen.document(),
+                datasources=screen.datasources(reply.card_title, reply.card_text),
             )
+        )
     if reply.reprompt is None:
         if handler_input.request_envelope.session is not None and reply.speech:
             builder.set_should_end_session(True)

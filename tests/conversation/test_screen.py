@@ -58,3 +58,14 @@ def test_the_card_of_a_sided_move_names_the_side_it_covers(alexa: Alexa) -> None
     assert "{side}" not in card
     assert "  " not in card
     assert split.sides[0] in card
+
+
+def test_an_answer_without_a_card_clears_the_previous_move_from_the_screen(alexa: Alexa) -> None:
+    conversation = alexa(interfaces=APL)
+    conversation.launch()
+    conversation.say("GoToMoveIntent", number=SlotValue("3"))
+    [directive] = render_directives(conversation.say("ProgressIntent"))
+    screen = directive["datasources"]["screen"]
+    assert MOVES[2].spoken_name() not in screen["title"]
+    assert screen["lines"] == []
+    assert screen["hint"]
