@@ -79,17 +79,21 @@ def guided(move: Move, part: int) -> Ssml:
     blocks = []
     for index, side in enumerate(sides):
         if index:
-            blocks += [sentence(phrases.SWITCH_SIDES.format(side=side)), pause(SWITCH_SECONDS)]
-            blocks.append(sentence(fill(move.setup[-1], side)))
+            blocks += [
+                sentence(phrases.SWITCH_SIDES.format(side=side)),
+                sentence(fill(move.setup[-1], side)),
+                pause(SWITCH_SECONDS),  # time to get into position after hearing how
+            ]
         blocks.append(_rounds(move, [side] * rounds))
     return join(*blocks)
 
 
-def coach(move: Move, part: int) -> Ssml:
-    """Setup and cues, a short settle, then the guided set."""
+def coach(move: Move, part: int, continued: bool = False) -> Ssml:
+    """Setup and cues, a short settle, then the guided set. ``continued``: the previous side of
+    this move was just heard, so its form cues are not repeated."""
     first_side = part_sides(move, part)[0]
     return join(
-        instructions(move, first_side, first=part == 0),
+        instructions(move, first_side, first=not continued),
         sentence(phrases.READY),
         pause(2),
         guided(move, part),

@@ -19,6 +19,7 @@ INTENT_COMMANDS: dict[str, Command] = {
     "AMAZON.StartOverIntent": Command.START,
     "NextMoveIntent": Command.NEXT,
     "AMAZON.NextIntent": Command.NEXT,
+    "NextSideIntent": Command.NEXT_SIDE,
     "PreviousMoveIntent": Command.PREVIOUS,
     "AMAZON.PreviousIntent": Command.PREVIOUS,
     "AMAZON.RepeatIntent": Command.REPEAT,

@@ -56,7 +56,7 @@ def _encode(value: Any) -> Any:
 class SqliteAdapter(AbstractPersistenceAdapter):
     """Persistent attributes in one SQLite table: ``id`` (partition key) -> JSON ``attributes``.
 
-    A connection is opened per call: the skill makes at most two calls per request, and a fresh
+    A connection is opened per call: the skill makes a few calls per request at most, and a fresh
     connection is never stale across simulator runs or shared between threads.
     """
 

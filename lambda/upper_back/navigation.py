@@ -18,6 +18,7 @@ class Command(Enum):
     LAUNCH = "launch"
     START = "start"
     NEXT = "next"
+    NEXT_SIDE = "next_side"
     PREVIOUS = "previous"
     REPEAT = "repeat"
     GOTO = "goto"
@@ -49,9 +50,11 @@ class Kind(Enum):
     WELCOME_BACK_IN_PROGRESS = "welcome_back_in_progress"
     WELCOME_BACK_DONE = "welcome_back_done"
     PLAY = "play"
+    PLAY_LAST = "play_last"  # the routine's final part, then its end, in one reply
     FINISHED = "finished"
     AT_FIRST = "at_first"
     NO_SUCH_MOVE = "no_such_move"
+    NO_OTHER_SIDE = "no_other_side"
     OFFER_RESTART = "offer_restart"
     NOT_NOW = "not_now"
     PAUSED = "paused"
@@ -62,7 +65,7 @@ class Kind(Enum):
     SILENT = "silent"
 
 
-ENDS_SESSION = frozenset({Kind.FINISHED, Kind.PAUSED, Kind.GOODBYE, Kind.SILENT})
+ENDS_SESSION = frozenset({Kind.PLAY_LAST, Kind.FINISHED, Kind.PAUSED, Kind.GOODBYE, Kind.SILENT})
 
 
 @dataclass(frozen=True)
@@ -91,6 +94,9 @@ class Outcome:
     requested: int | None = None  # NO_SUCH_MOVE: the move number asked for, if any
     advanced: bool = False  # PLAY or FINISHED: moved on from a whole move (one move done)
     started: bool = False  # PLAY: the routine began (again) at its first move
+    continued: bool = False  # PLAY: on from the previous side of the same move, just heard
+    finished: bool = False  # PLAY_LAST or FINISHED: a routine in progress was completed
+    first_time: bool = False  # PLAY: someone new, straight into a move with no welcome heard
 
     @property
     def ends_session(self) -> bool:
@@ -114,8 +120,17 @@ def step(
     elif command is Command.NO:
         return _no(position)
     command = _IN_CONTEXT.get((command, position.question), command)
-    handler = _HANDLERS[command]
-    return handler(layout, position, target)
+    moved, outcome = _HANDLERS[command](layout, position, target)
+    if outcome.kind is not Kind.PLAY:
+        return moved, outcome
+    if not position.in_progress and not position.completed and position.question is Question.NONE:
+        outcome = replace(outcome, first_time=True)  # a one-shot: the safety line is owed
+    if (moved.move, moved.part) == (len(layout) - 1, layout[-1] - 1):
+        # Doing the last part is finishing: store it as done now, so stopping, walking away or
+        # not answering cannot lose the completion. A routine counts only if it was under way.
+        done = Position(completed=moved.completed + position.in_progress)
+        return done, replace(outcome, kind=Kind.PLAY_LAST, finished=position.in_progress)
+    return moved, outcome
 
 
 def _valid(layout: Layout, position: Position) -> Position:
@@ -149,11 +164,11 @@ def _next(layout: Layout, position: Position, target: int | None) -> tuple[Posit
     if not position.in_progress:
         return _start(layout, position, target)
     if position.part + 1 < layout[position.move]:
-        return _play(position, position.move, position.part + 1)
+        return _play(position, position.move, position.part + 1, continued=True)
     if position.move + 1 < len(layout):
         return _play(position, position.move + 1, advanced=True)
     done = Position(completed=position.completed + 1)
-    return done, Outcome(Kind.FINISHED, advanced=True)
+    return done, Outcome(Kind.FINISHED, advanced=True, finished=True)
 
 
 def _previous(layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
@@ -190,6 +205,26 @@ def _pause(_layout: Layout, position: Position, _target: int | None) -> tuple[Po
 
 def _stop(_layout: Layout, position: Position, _target: int | None) -> tuple[Position, Outcome]:
     return replace(position, question=Question.NONE), Outcome(Kind.GOODBYE)
+
+
+def _next_side(layout: Layout, position: Position, target: int | None) -> tuple[Position, Outcome]:
+    """ "Switch sides" goes on only from the first side of a move done one side at a time."""
+    if position.in_progress and position.part + 1 < layout[position.move]:
+        return _next(layout, position, target)
+    return position, Outcome(Kind.NO_OTHER_SIDE)
+
+
+def _answer(kind: Kind) -> _Handler:
+    """Help and not-understood answers: a yes/no offer made before them no longer stands."""
+
+    def handler(
+        _layout: Layout, position: Position, _target: int | None
+    ) -> tuple[Position, Outcome]:
+        if position.question in (Question.START, Question.RESUME, Question.RESTART):
+            position = replace(position, question=Question.NONE)
+        return position, Outcome(kind)
+
+    return handler
 
 
 def _stay(kind: Kind) -> _Handler:
@@ -229,14 +264,15 @@ _HANDLERS: dict[Command, _Handler] = {
     Command.LAUNCH: _launch,
     Command.START: _start,
     Command.NEXT: _next,
+    Command.NEXT_SIDE: _next_side,
     Command.PREVIOUS: _previous,
     Command.REPEAT: _repeat,
     Command.GOTO: _goto,
     Command.RESUME: _resume,
     Command.PAUSE: _pause,
     Command.PROGRESS: _stay(Kind.PROGRESS),
-    Command.HELP: _stay(Kind.HELP),
-    Command.FALLBACK: _stay(Kind.FALLBACK),
+    Command.HELP: _answer(Kind.HELP),
+    Command.FALLBACK: _answer(Kind.FALLBACK),
     Command.STOP: _stop,
     Command.SESSION_END: _stay(Kind.SILENT),
     Command.YES: _stay(Kind.FALLBACK),  # resolved before dispatch; kept so the table is total

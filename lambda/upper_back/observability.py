@@ -43,8 +43,10 @@ def record_turn(command: Command, outcome: Outcome, after: Position, changed: bo
     )
     if outcome.advanced:
         count("MoveCompleted")
-    if outcome.kind is Kind.FINISHED:
+    if outcome.finished:
         count("RoutineCompleted")
+    if outcome.kind is Kind.PLAY_LAST and outcome.finished:
+        count("MoveCompleted")  # the final move itself, done in this very reply
     if outcome.started:
         count("RoutineStarted")
     if outcome.resumed:

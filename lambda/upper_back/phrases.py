@@ -50,18 +50,20 @@ LAST_ROUND = "Last one."
 WELL_DONE = "Nice work."
 NEXT_SIDE = "When you are ready, say next for your {side} side, or say repeat to go again."
 NEXT_MOVE = "Next is move {n}, the {name}. Say next move when you are ready, or repeat."
-LAST_MOVE_DONE = "That was the final move. Say next to finish, or repeat to do it once more."
 REPROMPT_MOVE = "Say next move to carry on, or repeat to do this one again."
 
 # The end of the routine.
 FINISHED = "Well done, you have finished the routine."
 FINISHED_COUNT = "That makes {count} in total. See you next time."
+FIRST_FINISH = "That is your first full routine. See you next time."
+LAST_MOVE_ONLY = "Nice work. That one is worth doing every day, even on its own. See you next time."
 
 # Navigation answers.
 NOT_STARTED = "We have not started yet. Say start to begin with the {name}."
 AT_FIRST = "You are already at the first move, the {name}. Say repeat to do it again, or next move."
 NO_SUCH_NUMBER = "There is no move {n}."
 NO_SUCH_NAME = "I did not catch which move you meant."
+NO_OTHER_SIDE = "There is no other side to switch to just now."
 MOVE_LIST = "The moves are: {moves}."
 HOW_TO_GO_TO = "Say a move's name or number, for example, skip to can openers."
 OFFER_RESTART = "Okay. Would you like to start over from the first move instead?"

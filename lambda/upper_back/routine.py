@@ -80,7 +80,6 @@ class Move:
 class Routine:
     """The five moves in order, with the words said around them."""
 
-    title: str
     minutes: int
     why: str
     safety: str
@@ -185,7 +184,6 @@ def parse_routine(data: dict[str, Any]) -> Routine:
     if len(set(ids)) != len(ids):
         raise RoutineError("move ids must be unique")
     return Routine(
-        title=_text(data.get("title"), "title"),
         minutes=int(data.get("minutes", 0)),
         why=_text(data.get("why"), "why"),
         safety=_text(data.get("safety"), "safety"),

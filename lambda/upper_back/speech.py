@@ -6,11 +6,11 @@ navigation. A reply that keeps the session open always carries a reprompt.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from upper_back import phrases
 from upper_back.coaching import coach, fill, part_sides
-from upper_back.navigation import Kind, Outcome, Position
+from upper_back.navigation import Kind, Outcome, Position, Question
 from upper_back.routine import Move, Routine
 from upper_back.ssml import Ssml, join, sentence
 
@@ -103,33 +103,50 @@ def _welcome_done(_s: Speaker, _o: Outcome, p: Position) -> Reply:
 
 
 def _what_next(s: Speaker, p: Position, move: Move) -> str:
+    """The other side, or the next move: a plain PLAY is never the routine's last part."""
     if p.part + 1 < move.parts:
         return phrases.NEXT_SIDE.format(side=move.sides[p.part + 1])
-    if p.move + 1 < len(s.routine.moves):
-        return phrases.NEXT_MOVE.format(n=phrases.number_word(p.move + 2), name=s.name(p.move + 1))
-    return phrases.LAST_MOVE_DONE
+    following = min(p.move + 1, len(s.routine.moves) - 1)
+    return phrases.NEXT_MOVE.format(n=phrases.number_word(following + 1), name=s.name(following))
 
 
 def _play(s: Speaker, o: Outcome, p: Position) -> Reply:
+    return _coached(s, o, p, _say(phrases.WELL_DONE, _what_next(s, p, s.routine.moves[p.move])))
+
+
+def _play_last(s: Speaker, o: Outcome, p: Position) -> Reply:
+    """The final part and, in the same breath, the end: the place was already stored as done."""
+    last = len(s.routine.moves) - 1
+    at = Position(last, s.routine.moves[last].parts - 1, True, p.completed)
+    ending = _finished(s, o, p).speech if o.finished else _say(phrases.LAST_MOVE_ONLY)
+    return replace(_coached(s, o, at, ending), reprompt=None)
+
+
+def _coached(s: Speaker, o: Outcome, p: Position, ending: Ssml) -> Reply:
+    """A move's part: who it is for, where it is, why, how, the counted set, then ``ending``."""
     move = s.routine.moves[p.move]
     place = s.place(p)
-    if p.part:
+    if p.part and o.continued:
         header = phrases.SECOND_SIDE.format(name=place["name"], side=move.sides[p.part])
     elif move.split_sides:
-        header = phrases.MOVE_HEADER_SIDE.format(**{**place, "side": move.sides[0]})
+        header = phrases.MOVE_HEADER_SIDE.format(**{**place, "side": move.sides[p.part]})
     else:
         header = phrases.MOVE_HEADER.format(**place)
     intro = phrases.RESUMED if o.resumed else phrases.NOTHING_TO_RESUME if o.fresh_start else ""
-    purpose = move.purpose if p.part == 0 and p.completed < FAMILIAR_AFTER else ""
-    speech = join(_say(intro, header, purpose), coach(move, p.part),
-                  _say(phrases.WELL_DONE, _what_next(s, p, move)))  # fmt: skip
+    safety = s.routine.safety if o.first_time else ""
+    purpose = move.purpose if not o.continued and p.completed < FAMILIAR_AFTER else ""
+    speech = join(_say(intro, safety, header, purpose), coach(move, p.part, o.continued), ending)
     side = part_sides(move, p.part)[0]
     card = "\n".join(fill(line, side) for line in (move.purpose, *move.setup, *move.cues))
     return Reply(speech, _say(phrases.REPROMPT_MOVE), card_title=header, card_text=card)
 
 
 def _finished(s: Speaker, _o: Outcome, p: Position) -> Reply:
-    count = phrases.FINISHED_COUNT.format(count=phrases.number_word(p.completed))
+    count = (
+        phrases.FIRST_FINISH
+        if p.completed == 1
+        else phrases.FINISHED_COUNT.format(count=phrases.number_word(p.completed))
+    )
     return Reply(_say(phrases.FINISHED, s.routine.closing, count), None)
 
 
@@ -181,12 +198,19 @@ def where(s: Speaker, p: Position) -> str:
     return " ".join((phrases.WHERE.format(**s.place(p)), after))
 
 
-def _reprompt(p: Position) -> str:
+def _reprompt(s: Speaker, p: Position) -> str:
+    """What to say next, matching the question still open."""
+    if p.question in (Question.RESUME, Question.RESTART):
+        return phrases.REPROMPT_RESUME.format(**s.place(p))
     return phrases.REPROMPT_MOVE if p.in_progress else phrases.REPROMPT_START
 
 
 def _progress(s: Speaker, _o: Outcome, p: Position) -> Reply:
-    return Reply(_say(where(s, p), _reprompt(p)), _say(_reprompt(p)))
+    return Reply(_say(where(s, p), _reprompt(s, p)), _say(_reprompt(s, p)))
+
+
+def _no_other_side(s: Speaker, _o: Outcome, p: Position) -> Reply:
+    return Reply(_say(phrases.NO_OTHER_SIDE, where(s, p), _reprompt(s, p)), _say(_reprompt(s, p)))
 
 
 def _help(s: Speaker, _o: Outcome, p: Position) -> Reply:
@@ -209,9 +233,11 @@ _RENDERERS = {
     Kind.WELCOME_BACK_IN_PROGRESS: _welcome_back,
     Kind.WELCOME_BACK_DONE: _welcome_done,
     Kind.PLAY: _play,
+    Kind.PLAY_LAST: _play_last,
     Kind.FINISHED: _finished,
     Kind.AT_FIRST: _at_first,
     Kind.NO_SUCH_MOVE: _no_such_move,
+    Kind.NO_OTHER_SIDE: _no_other_side,
     Kind.OFFER_RESTART: _offer_restart,
     Kind.NOT_NOW: _not_now,
     Kind.PAUSED: _paused,

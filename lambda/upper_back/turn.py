@@ -89,9 +89,7 @@ class Turn:
     ) -> Response:
         """Answer ``command`` (``target``: the 0-based move for GOTO)."""
         store = _Store(self.adapter, handler_input.request_envelope)
-        state, note = self._state(handler_input, store)
-        if note == phrases.COULD_NOT_LOAD and command is not Command.LAUNCH:
-            note = phrases.COULD_NOT_REACH  # no promise to start from the top before a go-to
+        state, note = self._state(handler_input, store, command)
         for _attempt in range(2):
             before = state.position
             position, outcome = step(self.layout, before, command, target)
@@ -121,7 +119,9 @@ class Turn:
             handler_input.attributes_manager.session_attributes = to_session(state, self.routine)
         return respond(handler_input, reply)
 
-    def _state(self, handler_input: HandlerInput, store: _Store) -> tuple[SessionState, str]:
+    def _state(
+        self, handler_input: HandlerInput, store: _Store, command: Command
+    ) -> tuple[SessionState, str]:
         """The session's state, or the stored one at the start of a session (plus a note for
         the user when the stored record could not be used as it was)."""
         session = handler_input.request_envelope.session
@@ -133,7 +133,9 @@ class Turn:
         if loaded is None:
             if current is not None:
                 return current, ""
-            return SessionState(Position(), 0, verified=False), phrases.COULD_NOT_LOAD
+            # Only a launch goes on to offer the start; any other command is answered as asked.
+            note = phrases.COULD_NOT_LOAD if command is Command.LAUNCH else phrases.COULD_NOT_REACH
+            return SessionState(Position(), 0, verified=False), note
         if loaded.issue is not None:
             log.warning("stored record unusable", extra={"issue": loaded.issue.value})
         if current is not None and current.unsaved:

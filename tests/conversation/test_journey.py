@@ -52,13 +52,10 @@ def test_the_whole_routine_plays_every_move_and_side_in_order_then_finishes(
     heard = [text(conversation.history[-1].ssml)]
     while not conversation.history[-1].ends_session:
         heard.append(text(conversation.say("NextMoveIntent").ssml))
-    parts = [
-        (i, side)
-        for i, move in enumerate(MOVES)
-        for side in (move.sides if move.split_sides else [None])
-    ]
-    assert len(heard) == len(parts) + 1, "one response per part, then the completion"
-    for said, (index, side) in zip(heard, parts, strict=False):
+    parts = [(i, side) for i, move in enumerate(MOVES)
+             for side in (move.sides if move.split_sides else [None])]  # fmt: skip
+    assert len(heard) == len(parts), "one response per part; the last one also ends the routine"
+    for said, (index, side) in zip(heard, parts, strict=True):
         assert named(index) in said
         if side:
             assert f"{side} side" in said
@@ -67,6 +64,51 @@ def test_the_whole_routine_plays_every_move_and_side_in_order_then_finishes(
     assert record["in_progress"] is False
     assert record["completed"] == 1
     assert record["move"] == MOVES[0].id, "the position resets for next time"
+
+
+def test_stopping_right_after_the_last_move_keeps_the_completion(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = started(alexa)
+    last = conversation.say("GoToMoveIntent", number=SlotValue("5"))
+    assert last.ends_session, "the routine ends with its last move"
+    assert conversation.end_session() is None
+    record = stored(USER_ID) or {}
+    assert (record["in_progress"], record["completed"]) == (False, 1)
+    assert "welcome back" in text(conversation.launch().ssml)
+
+
+def test_doing_only_the_last_move_is_not_counted_as_a_whole_routine(
+    alexa: Alexa, stored: Stored
+) -> None:
+    turn = alexa().say("GoToMoveIntent", number=SlotValue("5"))
+    assert named(4) in text(turn.ssml)
+    assert "every day" in text(turn.ssml)
+    assert turn.ends_session
+    assert (stored(USER_ID) or {}).get("completed", 0) == 0
+
+
+def test_switch_sides_goes_on_only_from_a_first_side(alexa: Alexa, stored: Stored) -> None:
+    split = MOVES.index(SPLIT[0])
+    conversation = started(alexa)
+    conversation.say("GoToMoveIntent", number=SlotValue(str(split + 1)))
+    switched = conversation.say("NextSideIntent")
+    assert f"{SPLIT[0].sides[1]} side" in text(switched.ssml)
+    before = stored(USER_ID)
+    again = conversation.say("NextSideIntent")
+    assert "no other side" in text(again.ssml)
+    assert not again.ends_session
+    assert stored(USER_ID) == before
+
+
+def test_a_second_side_reached_by_going_back_gets_its_full_introduction(alexa: Alexa) -> None:
+    split = MOVES.index(SPLIT[-1])
+    conversation = started(alexa)
+    conversation.say("GoToMoveIntent", number=SlotValue(str(split + 2)))
+    back = text(conversation.say("PreviousMoveIntent").ssml)
+    move = MOVES[split]
+    assert f"move {NUMBERS[split]} of five: the {named(split)}, {move.sides[1]} side" in back
+    assert move.cues[0].lower().replace("{side}", move.sides[1]) in back
 
 
 def test_a_split_move_asks_for_next_to_reach_its_second_side(alexa: Alexa, stored: Stored) -> None:

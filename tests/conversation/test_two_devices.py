@@ -24,7 +24,7 @@ def two_devices(alexa: Alexa) -> tuple[Conversation, Conversation]:
     kitchen.launch()
     kitchen.say("StartRoutineIntent")
     bedroom.launch()  # reads move one, then its session is left open
-    kitchen.say("GoToMoveIntent", number=SlotValue("4"))
+    kitchen.say("GoToMoveIntent", number=SlotValue("2"))  # the wall splat, its first side
     return kitchen, bedroom
 
 
@@ -34,10 +34,11 @@ def test_a_stale_next_does_not_move_the_user_backwards(alexa: Alexa, stored: Sto
     before = (stored(USER_ID) or {})["revision"]
     turn = bedroom.say("NextMoveIntent")
     record = stored(USER_ID) or {}
-    index = [move.id for move in MOVES].index(record["move"])
-    assert index > 3, "next from the kitchen's move four, not from the bedroom's move one"
+    wall_splat = MOVES[1]
+    assert record["move"] == wall_splat.id, "not the bedroom's own next (also the wall splat)..."
+    assert record["side"] == wall_splat.sides[1], "...but next from the kitchen's first side"
     assert record["revision"] > before
-    assert named(index) in text(turn.ssml)
+    assert f"{wall_splat.sides[1]} side" in text(turn.ssml)
     assert kitchen.in_session
 
 
@@ -45,6 +46,6 @@ def test_an_explicit_go_to_on_a_stale_device_is_still_honoured(
     alexa: Alexa, stored: Stored
 ) -> None:
     _kitchen, bedroom = two_devices(alexa)
-    turn = bedroom.say("GoToMoveIntent", number=SlotValue("2"))
-    assert f"move two of five: the {named(1)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+    turn = bedroom.say("GoToMoveIntent", number=SlotValue("4"))
+    assert f"move four of five: the {named(3)}" in text(turn.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[3].id

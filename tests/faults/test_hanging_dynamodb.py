@@ -154,18 +154,18 @@ def test_a_save_that_hangs_still_plays_the_move_in_time_and_lands_once_the_store
 ) -> None:  # fmt: skip
     conversation = alexa()
     conversation.launch()
-    conversation.say("GoToMoveIntent", number=SlotValue("4"))
+    conversation.say("GoToMoveIntent", number=SlotValue("3"))
     point_dynamodb_at(monkeypatch, silent_endpoint)
-    turn = timed(lambda: conversation.say("NextMoveIntent"), record_property)
-    assert f"move five of five: the {named(4)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[3].id
+    turn = timed(lambda: conversation.say("GoToMoveIntent", number=SlotValue("4")), record_property)
+    assert f"move four of five: the {named(3)}" in text(turn.ssml)
+    assert (stored(USER_ID) or {})["move"] == MOVES[2].id
     repeat = timed(lambda: conversation.say("AMAZON.RepeatIntent"), record_property)
-    assert f"move five of five: the {named(4)}" in text(repeat.ssml)
+    assert f"move four of five: the {named(3)}" in text(repeat.ssml)
 
     point_dynamodb_at(monkeypatch, None)
     conversation.say("AMAZON.RepeatIntent")
     record = stored(USER_ID) or {}
-    assert (record["move"], record["revision"]) == (MOVES[4].id, 2)
+    assert (record["move"], record["revision"]) == (MOVES[3].id, 2)
     assert conversation.attributes[SESSION_KEY]["unsaved"] is False
 
 

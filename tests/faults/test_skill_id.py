@@ -106,5 +106,5 @@ def test_a_request_for_this_skill_is_answered_and_saved(
     assert named(3) in text(turn.ssml)
     assert (stored(USER_ID) or {})["move"] == MOVES[3].id
     assert dynamodb.calls == ["GetItem"]
-    conversation.say("NextMoveIntent")
-    assert (stored(USER_ID) or {})["move"] == MOVES[4].id
+    conversation.say("PreviousMoveIntent")
+    assert (stored(USER_ID) or {})["move"] == MOVES[2].id

@@ -101,7 +101,8 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
         ("the 3rd move", "GoToMoveIntent", {"ordinal": "3"}),
         ("pause", "AMAZON.PauseIntent", {}),
         ("resume", "ResumeRoutineIntent", {}),  # a model sample, so one-shots work too
-        ("next side", "NextMoveIntent", {}),
+        ("next side", "NextSideIntent", {}),
+        ("switch sides", "NextSideIntent", {}),
         ("one more time", "AMAZON.RepeatIntent", {}),
         ("lets go", "NextMoveIntent", {}),  # typed without the apostrophe
         ("whats next", "ProgressIntent", {}),

@@ -54,15 +54,19 @@ def all_places(layout: Layout) -> list[tuple[int, int]]:
 PLAY = Outcome(Kind.PLAY)
 ON = Outcome(Kind.PLAY, advanced=True)  # moved on to the next move: one whole move done
 STARTED = Outcome(Kind.PLAY, started=True)  # the routine began at its first move
+ON_SIDE = Outcome(Kind.PLAY, continued=True)  # on to the other side of the same move
 CASES = [
     # next
-    ("next-not-started", NOT_STARTED, Command.NEXT, None, playing(NOT_STARTED, 0), STARTED),
+    ("next-not-started", NOT_STARTED, Command.NEXT, None, playing(NOT_STARTED, 0),
+     replace(STARTED, first_time=True)),
     ("next-first", FIRST, Command.NEXT, None, playing(FIRST, 1), ON),
-    ("next-split-1st", SPLIT_FIRST, Command.NEXT, None, playing(SPLIT_FIRST, SPLIT, 1), PLAY),
+    ("next-split-1st", SPLIT_FIRST, Command.NEXT, None, playing(SPLIT_FIRST, SPLIT, 1), ON_SIDE),
     ("next-split-2nd", SPLIT_SECOND, Command.NEXT, None, playing(SPLIT_SECOND, SPLIT + 1), ON),
-    ("next-middle", MIDDLE_MOVE, Command.NEXT, None, playing(MIDDLE_MOVE, MIDDLE + 1), ON),
+    # MIDDLE is the move before the last: doing the last part finishes the routine at once
+    ("next-middle", MIDDLE_MOVE, Command.NEXT, None, Position(completed=1),
+     Outcome(Kind.PLAY_LAST, advanced=True, finished=True)),
     ("next-last", LAST_MOVE, Command.NEXT, None, Position(completed=5),
-     Outcome(Kind.FINISHED, advanced=True)),
+     Outcome(Kind.FINISHED, advanced=True, finished=True)),
     ("next-done-before", DONE_BEFORE, Command.NEXT, None, playing(DONE_BEFORE, 0), STARTED),
     # previous
     ("prev-not-started", NOT_STARTED, Command.PREVIOUS, None, NOT_STARTED, Outcome(Kind.AT_FIRST)),
@@ -77,7 +81,8 @@ CASES = [
     ("prev-done-before", DONE_BEFORE, Command.PREVIOUS, None, DONE_BEFORE, Outcome(Kind.AT_FIRST)),
     # repeat: replays a move in progress, else says the welcome again
     ("repeat-split-2nd", SPLIT_SECOND, Command.REPEAT, None, playing(SPLIT_SECOND, SPLIT, 1), PLAY),
-    ("repeat-last", LAST_MOVE, Command.REPEAT, None, playing(LAST_MOVE, LAST, 0), PLAY),
+    ("repeat-last", LAST_MOVE, Command.REPEAT, None, Position(completed=5),
+     Outcome(Kind.PLAY_LAST, finished=True)),
     ("repeat-not-started", NOT_STARTED, Command.REPEAT, None,
      replace(NOT_STARTED, question=Question.START), Outcome(Kind.WELCOME_NEW)),
     ("repeat-resume-question", replace(MIDDLE_MOVE, question=Question.RESUME), Command.REPEAT,
@@ -86,7 +91,8 @@ CASES = [
     # goto
     ("goto-3-from-first", FIRST, Command.GOTO, 2, playing(FIRST, 2), PLAY),
     ("goto-1-from-last", LAST_MOVE, Command.GOTO, 0, playing(LAST_MOVE, 0), PLAY),
-    ("goto-from-not-started", NOT_STARTED, Command.GOTO, LAST, playing(NOT_STARTED, LAST), PLAY),
+    ("goto-from-not-started", NOT_STARTED, Command.GOTO, LAST, NOT_STARTED,
+     Outcome(Kind.PLAY_LAST, first_time=True)),  # only the last move: no routine to count
     ("goto-6", MIDDLE_MOVE, Command.GOTO, 5, MIDDLE_MOVE, Outcome(Kind.NO_SUCH_MOVE, requested=6)),
     ("goto-100", FIRST, Command.GOTO, 99, FIRST, Outcome(Kind.NO_SUCH_MOVE, requested=100)),
     ("goto-0", SPLIT_SECOND, Command.GOTO, -1, SPLIT_SECOND,
@@ -102,7 +108,7 @@ CASES = [
     ("next-at-resume-offer", replace(SPLIT_SECOND, question=Question.RESUME), Command.NEXT, None,
      playing(SPLIT_SECOND, SPLIT, 1), Outcome(Kind.PLAY, resumed=True)),
     ("resume-after-a-move", replace(SPLIT_FIRST, question=Question.NEXT), Command.RESUME, None,
-     playing(SPLIT_FIRST, SPLIT, 1), PLAY),
+     playing(SPLIT_FIRST, SPLIT, 1), ON_SIDE),
     # pause and stop keep the place and end
     ("pause-in-progress", replace(SPLIT_SECOND, question=Question.NEXT), Command.PAUSE, None,
      SPLIT_SECOND, Outcome(Kind.PAUSED)),
@@ -138,7 +144,8 @@ ANSWERS = [
     (Question.START, Command.YES, FIRST, STARTED),
     (Question.RESUME, Command.YES, playing(MIDDLE_MOVE, MIDDLE), Outcome(Kind.PLAY, resumed=True)),
     (Question.RESTART, Command.YES, FIRST, STARTED),
-    (Question.NEXT, Command.YES, playing(MIDDLE_MOVE, MIDDLE + 1), ON),
+    (Question.NEXT, Command.YES, Position(completed=1),
+     Outcome(Kind.PLAY_LAST, advanced=True, finished=True)),
     (Question.NONE, Command.YES, MIDDLE_MOVE, Outcome(Kind.FALLBACK)),
     (Question.START, Command.NO, MIDDLE_MOVE, Outcome(Kind.GOODBYE)),
     (Question.RESUME, Command.NO, replace(MIDDLE_MOVE, question=Question.RESTART),
@@ -176,7 +183,7 @@ def test_going_to_a_move_the_routine_lacks_keeps_the_place(target: int | None) -
     assert outcome.requested == (None if target is None else target + 1)
 
 
-@pytest.mark.parametrize("place", IN_PROGRESS)
+@pytest.mark.parametrize("place", [p for p in IN_PROGRESS if p != LAST_MOVE])
 def test_pausing_keeps_the_move_and_ends_the_session(place: Position) -> None:
     paused, outcome = step(place, Command.PAUSE)
     assert (outcome.kind, outcome.ends_session) == (Kind.PAUSED, True)
@@ -220,8 +227,12 @@ def test_next_walks_every_part_in_order_then_finishes(layout: Layout) -> None:
     while outcome.kind is Kind.PLAY:
         visited.append((position.move, position.part))
         position, outcome = nav_step(layout, position, Command.NEXT)
+    visited.append((len(layout) - 1, layout[-1] - 1))  # played with the routine's end
     assert visited == all_places(layout)
-    assert (outcome.kind, position) == (Kind.FINISHED, Position(completed=8))
+    # a one-part routine is finished by its start, which began no routine under way to count
+    under_way = len(visited) > 1
+    assert (outcome.kind, outcome.finished) == (Kind.PLAY_LAST, under_way)
+    assert position == Position(completed=7 + under_way)
 
 
 @pytest.mark.parametrize("layout", SYNTHETIC, ids=str)
@@ -256,10 +267,13 @@ def test_every_command_from_every_position_gives_a_valid_position(command: Comma
             assert (after.in_progress, after.question) == (True, Question.NEXT)
         if outcome.kind is Kind.NO_SUCH_MOVE:
             assert after == position
+        if outcome.kind in (Kind.PLAY_LAST, Kind.FINISHED):
+            assert after == Position(completed=after.completed), "stored as done, reset"
         if outcome.advanced:
             assert position.in_progress
-            assert outcome.kind in (Kind.PLAY, Kind.FINISHED)
-            assert after.completed == position.completed + (outcome.kind is Kind.FINISHED)
+            assert outcome.kind in (Kind.PLAY, Kind.PLAY_LAST, Kind.FINISHED)
+        assert after.completed == position.completed + outcome.finished
+        assert not outcome.finished or position.in_progress, "only a routine under way counts"
 
 
 class NavigationMachine(RuleBasedStateMachine):
@@ -293,23 +307,35 @@ class NavigationMachine(RuleBasedStateMachine):
     @rule()
     def next_then_previous_comes_back(self) -> None:
         before = self.position
-        if self.apply(Command.NEXT).kind is not Kind.FINISHED:
+        if self.apply(Command.NEXT).kind is Kind.PLAY:
             self.apply(Command.PREVIOUS)
             assert (self.position.move, self.position.part) == (before.move, before.part)
             assert self.position.in_progress
 
     @rule()
     def start_over_lands_on_the_first_move(self) -> None:
-        assert self.apply(Command.START).kind is Kind.PLAY
-        assert (self.position.move, self.position.part, self.position.in_progress) == (0, 0, True)
+        outcome = self.apply(Command.START)
+        if outcome.kind is Kind.PLAY_LAST:  # a one-part routine: its first part is its last
+            assert self.layout == (1,)
+        else:
+            assert outcome.kind is Kind.PLAY
+            assert (self.position.move, self.position.part, self.position.in_progress) == (
+                0,
+                0,
+                True,
+            )
 
     @precondition(lambda self: self.position.in_progress)
     @rule()
     def pause_then_resume_keeps_the_move(self) -> None:
         before = self.position
         assert self.apply(Command.PAUSE).ends_session
-        assert self.apply(Command.RESUME) == Outcome(Kind.PLAY, resumed=True)
-        assert (self.position.move, self.position.part) == (before.move, before.part)
+        resumed = self.apply(Command.RESUME)
+        assert resumed.resumed
+        if resumed.kind is Kind.PLAY:
+            assert (self.position.move, self.position.part) == (before.move, before.part)
+        else:  # the last part, played again, finishes the routine
+            assert resumed.kind is Kind.PLAY_LAST
 
     @invariant()
     def the_position_is_always_valid(self) -> None:

@@ -129,7 +129,7 @@ def minimal() -> dict[str, Any]:
         "split_sides": True,
         "guided": {"rounds": 2, "phases": [{"cue": "Reach {side}.", "seconds": 3}]},
     }
-    return {"title": "t", "why": "w", "safety": "s", "closing": "c", "moves": [move]}
+    return {"why": "w", "safety": "s", "closing": "c", "moves": [move]}
 
 
 def with_move(**fields: Any) -> dict[str, Any]:
@@ -193,7 +193,6 @@ def test_the_parser_refuses_data_the_skill_cannot_use(data: dict[str, Any]) -> N
 
 
 MARKUP_FIELDS: dict[str, Callable[[dict[str, Any], str], None]] = {
-    "title": lambda d, text: d.update(title=text),
     "why": lambda d, text: d.update(why=text),
     "name": lambda d, text: d["moves"][0].update(name=text),
     "locale name": lambda d, text: d["moves"][0].update(names={"en-GB": text}),
