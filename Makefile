@@ -26,7 +26,8 @@ types: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -q -p no:cacheprovider --cov=lambda --cov-branch \
+		--cov-report=term:skip-covered --cov-fail-under=95 $(PYTEST_ARGS)
 
 ## bench: speed, DynamoDB calls per turn, cold import and zip size (printed, not asserted)
 bench: $(STAMP)

@@ -6,9 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue, intent_request
-from tests.conversation.helpers import MOVES, named, text
+from tests.conversation.helpers import MOVES, ROUTINE, named, text
 
 Alexa = Callable[..., Conversation]
 Stored = Callable[[str], dict[str, Any] | None]
@@ -149,3 +151,25 @@ def test_every_save_stamps_when_an_untouched_place_will_expire(alexa: Alexa, tab
     item = table.get_item(Key={"id": USER_ID})["Item"]
     year = 365 * 24 * 60 * 60
     assert before + year - 5 <= int(item["expires_at"]) <= time.time() + year + 5
+
+
+@pytest.mark.parametrize(
+    ("intent", "slots"),
+    [
+        ("StartRoutineIntent", {}),
+        ("GoToMoveIntent", {"number": SlotValue("4")}),
+        ("ResumeRoutineIntent", {}),
+    ],
+)
+def test_someone_new_starting_with_a_one_shot_hears_the_safety_line_first(
+    alexa: Alexa, intent: str, slots: dict[str, SlotValue]
+) -> None:
+    heard = text(alexa().say(intent, **slots).ssml)
+    assert text(ROUTINE.safety) in heard
+    assert heard.index(text(ROUTINE.safety)) < heard.index("of five")
+
+
+def test_the_safety_line_is_not_repeated_after_the_welcome_said_it(alexa: Alexa) -> None:
+    conversation = alexa()
+    conversation.launch()
+    assert text(ROUTINE.safety) not in text(conversation.say("StartRoutineIntent").ssml)
