@@ -48,7 +48,10 @@ def _phase(phase: Phase, side: str | None, full: bool, round_index: int) -> Ssml
     included, so the tempo is the dose's. Long holds get a hold cue between chunks, rotating
     from round to round so each one is heard."""
     cue = fill(phase.cue if full else phase.short, side)
-    chunks = split_pause(max(phase.seconds - speaking_seconds(cue), MIN_PAUSE))
+    # The cue covers the movement into the phase, but never eats more than half of it: a hold
+    # stays a hold even while the long first-round cues are being said.
+    silence = max(phase.seconds - speaking_seconds(cue), phase.seconds / 2, MIN_PAUSE)
+    chunks = split_pause(silence)
     parts = [sentence(cue), pause(chunks[0])]
     hold_cues = phase.hold_cues or (phase.short,)
     for index, chunk in enumerate(chunks[1:]):
