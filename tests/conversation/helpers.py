@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from typing import Any
 
+from sim.conversation import Conversation
 from sim.envelopes import SlotValue
 from upper_back.routine import Move, load_routine
+
+Alexa = Callable[..., Conversation]
+"""The ``alexa`` fixture: start a conversation as some caller."""
+Stored = Callable[[str], dict[str, Any] | None]
+"""The ``stored`` fixture: the stored record for a partition key, or None."""
 
 ROUTINE = load_routine()
 MOVES: tuple[Move, ...] = ROUTINE.moves

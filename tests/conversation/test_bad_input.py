@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, named, text
-
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
+from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 
 
 def store(table: Any, attributes: Any, key: str = USER_ID) -> None:

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, SPLIT, move_slot, named, text
+from tests.conversation.helpers import MOVES, SPLIT, Alexa, Stored, move_slot, named, text
 
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
 NUMBERS = ("one", "two", "three", "four", "five")
 
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from sim.conversation import Conversation
 from sim.envelopes import DEVICE_ID, USER_ID, SlotValue
-from tests.conversation.helpers import named, text
+from tests.conversation.helpers import Alexa, named, text
 
-Alexa = Callable[..., Conversation]
 SECRETS = (USER_ID, DEVICE_ID, "TEST.ACCESS.TOKEN", "amzn1.ask.person.SECRET")
 
 

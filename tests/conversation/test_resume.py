@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue, intent_request
-from tests.conversation.helpers import MOVES, ROUTINE, named, text
-
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
+from tests.conversation.helpers import MOVES, ROUTINE, Alexa, Stored, named, text
 
 
 def at_move_three(alexa: Alexa, **caller: Any) -> Conversation:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
-from sim.conversation import Conversation, Turn
+from sim.conversation import Turn
 from sim.envelopes import SlotValue
-from tests.conversation.helpers import MOVES
+from tests.conversation.helpers import MOVES, Alexa
 
-Alexa = Callable[..., Conversation]
 APL = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
 RESPONSE_LIMIT = 24_000
 

@@ -7,15 +7,9 @@ is, and an explicit "go to move one" is still honoured.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, named, text
-
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
+from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 
 
 def two_devices(alexa: Alexa) -> tuple[Conversation, Conversation]:

@@ -6,21 +6,18 @@ Each error code is injected with a botocore Stubber in front of the skill's own 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, named, text
+from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import ERROR_CODES, LiveDynamoDb, errors, leaks
 from upper_back import phrases
 from upper_back.state import SESSION_KEY
 
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
 SAVE_ONLY_CODES = ["ItemCollectionSizeLimitExceededException", "TransactionConflictException"]
 COULD_NOT_LOAD = text(phrases.COULD_NOT_LOAD)
 

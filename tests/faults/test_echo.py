@@ -12,11 +12,10 @@ from typing import Any
 import pytest
 
 import lambda_function
-from sim.conversation import Conversation
 from sim.envelopes import USER_ID, Caller, SlotValue, envelope, intent_request, launch_request
+from tests.conversation.helpers import Alexa
 from tests.faults.alexa_rules import assert_valid_response, speech_of, ssml_elements
 
-Alexa = Callable[..., Conversation]
 HOSTILE = [
     "zq<zq",
     "zq&zq",

@@ -7,7 +7,6 @@ reprompt and its attributes go back unchanged. Logs say what broke, never who as
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,13 +23,11 @@ from sim.envelopes import (
     launch_request,
     session_ended_request,
 )
-from tests.conversation.helpers import text
+from tests.conversation.helpers import Alexa, Stored, text
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import errors, leaks
 from upper_back import phrases
 
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
 SESSION = "amzn1.echo-api.session.MALFORMED"
 HUGE = "9" * 100_000
 

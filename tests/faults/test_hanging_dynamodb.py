@@ -18,15 +18,13 @@ from typing import Any
 import pytest
 
 import lambda_function
-from sim.conversation import Conversation, Turn
+from sim.conversation import Turn
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, named, text
+from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 from tests.faults.alexa_rules import assert_valid_response
 from upper_back import phrases
 from upper_back.state import SESSION_KEY
 
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
 DEADLINE_SECONDS = 3.0
 GIVE_UP_SECONDS = 15.0
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"

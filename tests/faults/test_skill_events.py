@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import lambda_function
-from sim.conversation import Conversation
 from sim.envelopes import USER_ID, Caller, SlotValue, envelope, skill_event
-from tests.conversation.helpers import text
+from tests.conversation.helpers import Alexa, Stored, text
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import ERROR_CODES, LiveDynamoDb, errors, leaks
 
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
 NEIGHBOUR = "amzn1.ask.account.NEIGHBOUR"
 
 

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import lambda_function
-from sim.conversation import Conversation
 from sim.envelopes import (
     SKILL_ID,
     USER_ID,
@@ -21,12 +19,10 @@ from sim.envelopes import (
     session_ended_request,
     skill_event,
 )
-from tests.conversation.helpers import MOVES, named, text
+from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import LiveDynamoDb, leaks
 
-Alexa = Callable[..., Conversation]
-Stored = Callable[[str], dict[str, Any] | None]
 FOREIGN = Caller(skill_id="amzn1.ask.skill.11111111-2222-3333-4444-555555555555")
 SESSION = "amzn1.echo-api.session.FOREIGN"
 REQUESTS: dict[str, Envelope] = {
