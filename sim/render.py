@@ -98,11 +98,6 @@ def readable(ssml: str, width: int = 0) -> str:
     return "\n".join(paragraphs).replace(_NBSP, " ")
 
 
-def pause_total(text: str) -> float:
-    """Seconds of silence in a readable text: what ``play`` will sleep."""
-    return sum(float(seconds) for seconds in _MARKER.findall(text))
-
-
 def play(
     text: str,
     out: TextIO,

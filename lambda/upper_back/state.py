@@ -9,7 +9,7 @@ not decode cleanly becomes the nearest safe position plus a reason, never an exc
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from enum import Enum
@@ -51,19 +51,22 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def encode(position: Position, routine: Routine, revision: int, now: datetime) -> dict[str, Any]:
-    """The record to store for ``position`` (ints and strings only)."""
+def _fields(position: Position, routine: Routine, revision: int) -> dict[str, Any]:
+    """What the stored record and the session copy share (ints and strings only)."""
     move = routine.moves[position.move]
-    side = move.sides[position.part] if move.split_sides else ""
     return {
         "schema": SCHEMA_VERSION,
         "move": move.id,
-        "side": side,
+        "side": move.sides[position.part] if move.split_sides else "",
         "in_progress": position.in_progress,
         "completed": position.completed,
         "revision": revision,
-        "updated_at": now.isoformat(timespec="seconds"),
     }
+
+
+def encode(position: Position, routine: Routine, revision: int, now: datetime) -> dict[str, Any]:
+    """The record to store for ``position``, stamped with when it was last touched."""
+    return {**_fields(position, routine, revision), "updated_at": now.isoformat(timespec="seconds")}
 
 
 def decode(raw: Any, routine: Routine) -> Decoded:
@@ -118,8 +121,7 @@ SESSION_KEY = "upper_back"
 
 def to_session(state: SessionState, routine: Routine) -> dict[str, Any]:
     """Session attributes are JSON: the same record plus the session-only fields."""
-    record = encode(state.position, routine, state.revision, datetime.min)
-    del record["updated_at"]
+    record = _fields(state.position, routine, state.revision)
     record["question"] = state.position.question.value
     record["unsaved"] = state.unsaved
     record["verified"] = state.verified
@@ -130,21 +132,15 @@ def from_session(attributes: Mapping[str, Any] | None, routine: Routine) -> Sess
     """The session's state, or None when the session has none (or a damaged one): then the
     caller reads the stored record, exactly as at the start of a session."""
     record = (attributes or {}).get(SESSION_KEY)
-    if not isinstance(record, Mapping):
-        return None
-    decoded = decode({**record, "updated_at": ""}, routine)
+    if not isinstance(record, Mapping) or not record:
+        return None  # an empty copy is damage, not a new user: read the store instead
+    decoded = decode(record, routine)
     if decoded.issue is not None:
         return None
     try:
         question = Question(record.get("question", Question.NONE.value))
     except ValueError:
         question = Question.NONE
-    position = Position(
-        decoded.position.move,
-        decoded.position.part,
-        decoded.position.in_progress,
-        decoded.position.completed,
-        question,
-    )
+    position = replace(decoded.position, question=question)
     unsaved = record.get("unsaved") is True
     return SessionState(position, decoded.revision, unsaved, record.get("verified") is not False)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property
 
 from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.exceptions import PersistenceException
@@ -27,7 +28,8 @@ from upper_back.state import Decoded, Issue, SessionState, decode, encode, from_
 
 log = logging.getLogger(__name__)
 
-ISSUE_NOTES = {
+ISSUE_NOTES: dict[Issue | None, str] = {
+    None: "",
     Issue.UNKNOWN_MOVE: phrases.MOVE_REMOVED,
     Issue.UNKNOWN_VERSION: phrases.OLD_VERSION,
     Issue.CORRUPT: phrases.UNREADABLE_PLACE,
@@ -80,8 +82,9 @@ class Turn:
     routine: Routine
     adapter: AbstractPersistenceAdapter
 
-    @property
+    @cached_property
     def layout(self) -> tuple[int, ...]:
+        """Parts per move: fixed for the container's life, so worked out once."""
         return tuple(move.parts for move in self.routine.moves)
 
     def run(
@@ -144,7 +147,7 @@ class Turn:
             return replace(current, revision=loaded.revision, verified=True), ""
         question = current.position.question if current else loaded.position.question
         position = replace(loaded.position, question=question)
-        note = ISSUE_NOTES.get(loaded.issue, "") if loaded.issue else ""
+        note = ISSUE_NOTES[loaded.issue]
         return SessionState(position, loaded.revision), note
 
 
