@@ -264,3 +264,23 @@ def test_every_move_is_announced_with_its_number_of_five(alexa: Alexa) -> None:
     for index in range(len(MOVES)):
         turn = conversation.say("GoToMoveIntent", number=SlotValue(str(index + 1)))
         assert f"move {NUMBERS[index]} of five" in text(turn.ssml)
+
+
+def test_after_help_a_yes_no_longer_answers_the_earlier_offer(alexa: Alexa, stored: Stored) -> None:
+    conversation = alexa()
+    conversation.launch()  # "Shall we start with the first move?"
+    conversation.say("AMAZON.HelpIntent")
+    turn = conversation.say("AMAZON.YesIntent")
+    assert "did not get that" in text(turn.ssml)
+    assert not turn.ends_session
+    assert stored(USER_ID) is None, "nothing was started"
+
+
+def test_where_am_i_at_the_welcome_back_offers_what_that_question_allows(alexa: Alexa) -> None:
+    conversation = alexa()
+    conversation.say("GoToMoveIntent", number=SlotValue("3"))
+    conversation.say("AMAZON.StopIntent")
+    conversation.launch()  # "Would you like to pick up there?"
+    turn = conversation.say("ProgressIntent")
+    assert "say resume" in text(turn.reprompt)
+    assert "repeat to do this one again" not in text(turn.ssml)

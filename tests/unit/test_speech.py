@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import math
 import re
 import xml.etree.ElementTree as ET
 from itertools import product
@@ -234,3 +236,16 @@ def test_a_note_is_said_first_and_escaped() -> None:
     root = check_ssml(reply.speech)
     assert text(next(root.iter("s"))) == note
     assert reply.reprompt is not None
+
+
+def test_a_hold_stays_a_hold_even_while_a_long_first_cue_is_said() -> None:
+    for index, move in enumerate(ROUTINE.moves):
+        side = move.sides[0] if move.sides else ""
+        ssml = play(index, 0, "en-US")[0].speech
+        for phase in move.guided.phases:
+            cue = html.escape(phase.cue.replace("{side}", side), quote=False)
+            found = re.search(re.escape(f"<s>{cue}</s>") + r' <break time="(\d+)(ms|s)"/>', ssml)
+            assert found, (move.id, phase.cue)
+            silence = float(found[1]) / (1000 if found[2] == "ms" else 1)
+            chunks = math.ceil(phase.seconds / 10)  # a longer hold is told in breaks of <= 10 s
+            assert silence >= phase.seconds / 2 / chunks - 0.01, (move.id, phase.cue, silence)
