@@ -12,11 +12,12 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_model import RequestEnvelope
 
-from upper_back import observability, phrases
-from upper_back.config import Settings
-from upper_back.persistence import dynamodb_adapter
-from upper_back.skill import build_skill
-from upper_back.ssml import sentence
+from upper_back.adapters.dynamodb import dynamodb_adapter
+from upper_back.edge import observability
+from upper_back.edge.config import Settings
+from upper_back.edge.skill import build_skill
+from upper_back.render import phrases
+from upper_back.render.ssml import sentence
 
 log = logging.getLogger("upper_back")
 # boto3 and botocore log request parameters at DEBUG, and our partition key is a user or person
@@ -33,7 +34,7 @@ class ForeignSkillError(PermissionError):
 
 def _adapter(settings: Settings) -> AbstractPersistenceAdapter:
     if settings.local_store_path:
-        from upper_back.local_store import SqliteAdapter  # noqa: PLC0415 (laptop only)
+        from sim.local_store import SqliteAdapter  # noqa: PLC0415 (laptop only)
 
         return SqliteAdapter(settings.local_store_path)
     if not settings.table_name:

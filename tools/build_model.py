@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from upper_back.intents import MOVE_SLOT_TYPE
-from upper_back.routine import Routine, load_routine
+from upper_back.core.routine import Routine, load_routine
+from upper_back.edge.intents import MOVE_SLOT_TYPE
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path(__file__).with_name("voice_model.toml")

@@ -16,9 +16,15 @@ from typing import Any, cast
 import pytest
 
 from tools.build_model import expected_files
-from upper_back.intents import INTENT_COMMANDS, MOVE_SLOT, MOVE_SLOT_TYPE, NUMBER_SLOT, ORDINAL_SLOT
-from upper_back.navigation import Command
-from upper_back.routine import load_routine
+from upper_back.core.navigation import Command
+from upper_back.core.routine import load_routine
+from upper_back.edge.intents import (
+    INTENT_COMMANDS,
+    MOVE_SLOT,
+    MOVE_SLOT_TYPE,
+    NUMBER_SLOT,
+    ORDINAL_SLOT,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "interaction_model"

@@ -2,7 +2,8 @@
 
 The template is checked the way AWS will read it: transformed by aws-sam-translator (what
 CloudFormation's AWS::Serverless transform runs) and linted by cfn-lint, with the code's own
-contract (``upper_back.config``, ``upper_back.persistence``) as the other side of every check.
+contract (``upper_back.edge.config``, ``upper_back.adapters.dynamodb``) as the other side of
+every check.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from samtranslator.translator.transform import transform
 
 from tests.contract.sam import ROOT, TEMPLATE, function, load, only, resources_of_type
 from tools import package
-from upper_back import config, persistence
+from upper_back.adapters import dynamodb as persistence
+from upper_back.edge import config
 
 CODE_DIR = ROOT / "lambda"
 ALEXA_REGIONS = ["us-east-1", "eu-west-1", "us-west-2"]

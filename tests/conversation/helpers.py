@@ -9,7 +9,7 @@ from typing import Any
 
 from sim.conversation import Conversation
 from sim.envelopes import SlotValue
-from upper_back.routine import Move, load_routine
+from upper_back.core.routine import Move, load_routine
 
 Alexa = Callable[..., Conversation]
 """The ``alexa`` fixture: start a conversation as some caller."""

@@ -17,7 +17,7 @@ def dynamodb(table: Any, monkeypatch: pytest.MonkeyPatch) -> LiveDynamoDb:
     """The real skill, through the real ``lambda_handler``, on its own bounded boto3 resource.
 
     Our code is not patched: ``boto3.session.Session.resource`` (the dependency that
-    ``upper_back.persistence`` calls) is wrapped so that each resource it returns is recorded
+    ``upper_back.adapters.dynamodb`` calls) is wrapped so that each resource it returns is recorded
     and its client's calls are counted with a botocore event hook. Tests then put a botocore
     ``Stubber`` in front of that very client for a turn (``failing``) to inject service errors,
     and leave moto (the ``table`` fixture) to answer every other call.

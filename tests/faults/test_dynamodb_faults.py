@@ -15,8 +15,8 @@ from sim.envelopes import USER_ID, SlotValue
 from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import ERROR_CODES, LiveDynamoDb, errors, leaks
-from upper_back import phrases
-from upper_back.state import SESSION_KEY
+from upper_back.core.record import SESSION_KEY
+from upper_back.render import phrases
 
 SAVE_ONLY_CODES = ["ItemCollectionSizeLimitExceededException", "TransactionConflictException"]
 COULD_NOT_LOAD = text(phrases.COULD_NOT_LOAD)

@@ -26,7 +26,7 @@ from sim.envelopes import (
 from tests.conversation.helpers import Alexa, Stored, text
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import errors, leaks
-from upper_back import phrases
+from upper_back.render import phrases
 
 SESSION = "amzn1.echo-api.session.MALFORMED"
 HUGE = "9" * 100_000

@@ -22,8 +22,8 @@ from sim.conversation import Turn
 from sim.envelopes import USER_ID, SlotValue
 from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
 from tests.faults.alexa_rules import assert_valid_response
-from upper_back import phrases
-from upper_back.state import SESSION_KEY
+from upper_back.core.record import SESSION_KEY
+from upper_back.render import phrases
 
 DEADLINE_SECONDS = 3.0
 GIVE_UP_SECONDS = 15.0

@@ -23,9 +23,9 @@ from sim.conversation import Conversation, Turn
 from sim.envelopes import Caller, SlotValue
 from tests.conversation.helpers import MOVES, named, text
 from tests.faults.alexa_rules import assert_valid_response
-from upper_back.intents import INTENT_COMMANDS, MOVE_SLOT_TYPE
-from upper_back.navigation import Command, Kind, Outcome, Position, Question, step
-from upper_back.state import SESSION_KEY
+from upper_back.core.navigation import Command, Kind, Outcome, Position, Question, step
+from upper_back.core.record import SESSION_KEY
+from upper_back.edge.intents import INTENT_COMMANDS, MOVE_SLOT_TYPE
 
 TABLE = os.environ["TABLE_NAME"]  # set by tests/conftest.py
 LAYOUT = tuple(move.parts for move in MOVES)

@@ -16,8 +16,8 @@ from ask_sdk_model import RequestEnvelope
 import lambda_function
 from sim.cli import Simulator, main
 from sim.envelopes import Caller, envelope, launch_request
+from sim.local_store import SqliteAdapter
 from sim.nlu import Nlu
-from upper_back.local_store import SqliteAdapter
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
 from sim.envelopes import Caller, envelope, launch_request
-from upper_back.local_store import SqliteAdapter
+from sim.local_store import SqliteAdapter
 
 RECORD: dict[str, Any] = {
     "schema": 1,

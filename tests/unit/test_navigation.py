@@ -10,9 +10,17 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from upper_back.navigation import ENDS_SESSION, Command, Kind, Layout, Outcome, Position, Question
-from upper_back.navigation import step as nav_step
-from upper_back.routine import load_routine
+from upper_back.core.navigation import (
+    ENDS_SESSION,
+    Command,
+    Kind,
+    Layout,
+    Outcome,
+    Position,
+    Question,
+)
+from upper_back.core.navigation import step as nav_step
+from upper_back.core.routine import load_routine
 
 ROUTINE = load_routine()
 LAYOUT: Layout = tuple(move.parts for move in ROUTINE.moves)

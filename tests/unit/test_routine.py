@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from upper_back.routine import Move, Routine, RoutineError, load_routine, parse_routine
+from upper_back.core.routine import Move, Routine, RoutineError, load_routine, parse_routine
 
 ROUTINE = load_routine()
 BY_ID = {move.id: move for move in ROUTINE.moves}

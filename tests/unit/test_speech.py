@@ -10,10 +10,10 @@ from itertools import product
 
 import pytest
 
-from upper_back.navigation import ENDS_SESSION, Kind, Outcome, Position
-from upper_back.phrases import number_word
-from upper_back.routine import Move, load_routine
-from upper_back.speech import Reply, Speaker
+from upper_back.core.navigation import ENDS_SESSION, Kind, Outcome, Position
+from upper_back.core.routine import Move, load_routine
+from upper_back.render.phrases import number_word
+from upper_back.render.speech import Reply, Speaker
 
 ROUTINE = load_routine()
 LOCALES = ("en-US", "en-GB")

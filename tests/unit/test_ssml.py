@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from upper_back import phrases
-from upper_back.ssml import Ssml, join, pause, say, sentence, split_pause
+from upper_back.render import phrases
+from upper_back.render.ssml import Ssml, join, pause, say, sentence, split_pause
 
 # Characters XML 1.0 can carry: no control characters and no lone surrogates.
 plain_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)

@@ -12,9 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from upper_back.navigation import Position, Question
-from upper_back.routine import load_routine
-from upper_back.state import (
+from upper_back.core.navigation import Position, Question
+from upper_back.core.record import (
     MAX_COUNT,
     SCHEMA_VERSION,
     SESSION_KEY,
@@ -26,6 +25,7 @@ from upper_back.state import (
     from_session,
     to_session,
 )
+from upper_back.core.routine import load_routine
 
 ROUTINE = load_routine()
 LAYOUT = tuple(move.parts for move in ROUTINE.moves)

@@ -19,12 +19,21 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import RequestEnvelope, Response
 from ask_sdk_model.ui import SimpleCard
 
-from upper_back import observability, phrases, screen
-from upper_back.errors import StaleWriteError
-from upper_back.navigation import Command, Position, step
-from upper_back.routine import Routine
-from upper_back.speech import Reply, Speaker
-from upper_back.state import Decoded, Issue, SessionState, decode, encode, from_session, to_session
+from upper_back.core.navigation import Command, Position, step
+from upper_back.core.record import (
+    Decoded,
+    Issue,
+    SessionState,
+    decode,
+    encode,
+    from_session,
+    to_session,
+)
+from upper_back.core.routine import Routine
+from upper_back.edge import observability
+from upper_back.edge.errors import StaleWriteError
+from upper_back.render import phrases, screen
+from upper_back.render.speech import Reply, Speaker
 
 log = logging.getLogger(__name__)
 

@@ -15,8 +15,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from upper_back.navigation import Position, Question
-from upper_back.routine import Routine
+from upper_back.core.navigation import Position, Question
+from upper_back.core.routine import Routine
 
 SCHEMA_VERSION = 1
 MAX_COUNT = 1_000_000

@@ -18,7 +18,7 @@ from boto3.dynamodb.conditions import Attr, ConditionBase
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from upper_back.errors import StaleWriteError
+from upper_back.edge.errors import StaleWriteError
 
 PARTITION_KEY = "id"
 ATTRIBUTE_NAME = "attributes"

@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from upper_back import phrases
+from upper_back.render import phrases
 
 DOCUMENT = Path(__file__).with_name("screen.json")
 TOKEN = "upper-back-routine"

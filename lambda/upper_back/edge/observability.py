@@ -15,7 +15,7 @@ from pathlib import Path
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from upper_back.navigation import Command, Kind, Outcome, Position
+from upper_back.core.navigation import Command, Kind, Outcome, Position
 
 log = logging.getLogger("upper_back")
 metrics = Metrics(

@@ -23,8 +23,8 @@ from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_dynamodb.partition_keygen import person_id_partition_keygen
 from ask_sdk_model import RequestEnvelope
 
-from upper_back.errors import StaleWriteError
-from upper_back.state import may_replace
+from upper_back.core.record import may_replace
+from upper_back.edge.errors import StaleWriteError
 
 PartitionKeygen = Callable[[RequestEnvelope], str]
 

@@ -20,13 +20,14 @@ from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_typ
 from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
-from upper_back import observability, phrases
-from upper_back.intents import INTENT_COMMANDS, MOVE_SLOT, NUMBER_SLOT, ORDINAL_SLOT
-from upper_back.navigation import Command
-from upper_back.routine import Routine
-from upper_back.speech import Reply
-from upper_back.ssml import Ssml, sentence
-from upper_back.turn import Turn, respond
+from upper_back.core.navigation import Command
+from upper_back.core.routine import Routine
+from upper_back.edge import observability
+from upper_back.edge.intents import INTENT_COMMANDS, MOVE_SLOT, NUMBER_SLOT, ORDINAL_SLOT
+from upper_back.edge.turn import Turn, respond
+from upper_back.render import phrases
+from upper_back.render.speech import Reply
+from upper_back.render.ssml import Ssml, sentence
 
 log = logging.getLogger(__name__)
 _DIGITS = re.compile(r"^\d{1,4}$")

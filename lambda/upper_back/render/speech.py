@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from upper_back import phrases
-from upper_back.coaching import coach, fill, part_sides
-from upper_back.navigation import Kind, Outcome, Position, Question
-from upper_back.routine import Move, Routine
-from upper_back.ssml import Ssml, join, sentence
+from upper_back.core.navigation import Kind, Outcome, Position, Question
+from upper_back.core.routine import Move, Routine
+from upper_back.render import phrases
+from upper_back.render.coaching import coach, fill, part_sides
+from upper_back.render.ssml import Ssml, join, sentence
 
 FAMILIAR_AFTER = 3
 """After this many finished routines the skill stops explaining why each move helps."""

@@ -7,7 +7,7 @@ being declared.
 
 from __future__ import annotations
 
-from upper_back.navigation import Command
+from upper_back.core.navigation import Command
 
 MOVE_SLOT = "move"
 NUMBER_SLOT = "number"

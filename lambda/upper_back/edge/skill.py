@@ -6,7 +6,8 @@ from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from upper_back.handlers import (
+from upper_back.core.routine import Routine, load_routine
+from upper_back.edge.handlers import (
     ApologyHandler,
     IntentHandler,
     LaunchHandler,
@@ -15,8 +16,7 @@ from upper_back.handlers import (
     SessionEndedHandler,
     SkillEventHandler,
 )
-from upper_back.routine import Routine, load_routine
-from upper_back.turn import Turn
+from upper_back.edge.turn import Turn
 
 
 def build_skill(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from upper_back.vocabulary import (
+from upper_back.core.vocabulary import (
     ENDS_SESSION,
     Command,
     Kind,

@@ -6,9 +6,9 @@ cue followed by a pause as long as the phase, so a set lasts about as long as it
 
 from __future__ import annotations
 
-from upper_back import phrases
-from upper_back.routine import Move, Phase
-from upper_back.ssml import Ssml, join, pause, sentence, split_pause
+from upper_back.core.routine import Move, Phase
+from upper_back.render import phrases
+from upper_back.render.ssml import Ssml, join, pause, sentence, split_pause
 
 FULL_CUE_ROUNDS = 2
 """Rounds that get the full cue; later rounds get the short one (less talk, same rhythm)."""

@@ -1,0 +1,1 @@
+"""Adapters: the progress store port and its DynamoDB implementation."""

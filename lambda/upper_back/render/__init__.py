@@ -1,0 +1,3 @@
+"""Rendering: SSML, the words around the moves, the coached set and the screen view.
+
+Stdlib and the core only."""
