@@ -1,7 +1,8 @@
 """``python -m sim`` (what ``make run`` runs): puts ``lambda/`` on the path, then starts the CLI.
 
 The skill's code lives under ``lambda/`` (a keyword, so a source root rather than a package);
-pytest and mypy are told so in pyproject.toml, and this does the same for a plain ``python -m``.
+pytest and mypy are told so in pyproject.toml, and this does the same for a plain ``python -m``,
+before anything imports the skill.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-from sim.cli import main
-
 _LAMBDA_DIR = str(Path(__file__).resolve().parent.parent / "lambda")
+if _LAMBDA_DIR not in sys.path:
+    sys.path.insert(0, _LAMBDA_DIR)
+
+from sim.cli import main  # noqa: E402 (needs lambda/ on the path)
 
 if __name__ == "__main__":
-    if _LAMBDA_DIR not in sys.path:
-        sys.path.insert(0, _LAMBDA_DIR)
     try:
         raise SystemExit(main())
     except BrokenPipeError:  # e.g. piped into `head`: stop quietly, as other tools do

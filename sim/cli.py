@@ -1,14 +1,16 @@
-"""`make run`: talk to the skill by typing, through the real ``lambda_handler``, offline.
+"""`make run`: talk to the skill by typing, offline, through the handler Lambda runs.
 
-Typed words go through the interaction model's samples (``sim.nlu``) into real request
-envelopes; a ``Conversation`` threads the session; replies print as readable speech. The
-position persists in an embedded SQLite store (or any DynamoDB endpoint) across runs.
+The skill is built by the production composition root (``upper_back.edge.app.build_handler``,
+the factory ``lambda_function`` calls), given the simulator's store: an embedded SQLite file
+(``sim.local_store.SqliteStore``) or, with ``--dynamodb-endpoint``, the production DynamoDB store
+pointed at that endpoint. Typed words go through the interaction model's samples (``sim.nlu``)
+into real request envelopes; a ``Conversation`` threads the session; replies print as readable
+speech. The place persists across runs.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import os
 import shutil
@@ -18,14 +20,17 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, MutableMapping
 from contextlib import nullcontext, suppress
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
 from sim import render
 from sim.conversation import Conversation, Handler, Turn
 from sim.envelopes import SKILL_ID, Caller
+from sim.local_store import SqliteStore
 from sim.nlu import MODEL_DIR, Heard, Nlu
+from upper_back.edge.app import build_handler
+from upper_back.edge.config import Settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = REPO_ROOT / ".sim" / "store.sqlite3"
@@ -72,37 +77,71 @@ def _has_credentials(environ: MutableMapping[str, str]) -> bool:
     return Path(shared).expanduser().is_file()
 
 
-def configure_environment(args: argparse.Namespace, environ: MutableMapping[str, str]) -> str:
-    """Choose the store before the skill is built (it reads these once); describe the choice."""
+@dataclass(frozen=True)
+class StoreChoice:
+    """Where the simulator keeps places: an embedded SQLite file, or a DynamoDB table."""
+
+    sqlite_path: Path | None = None
+    table_name: str | None = None
+    endpoint: str | None = None
+
+    def describe(self) -> str:
+        if self.sqlite_path is not None:
+            return f"embedded store {self.sqlite_path}"
+        return f"DynamoDB at {self.endpoint}, table {self.table_name}"
+
+
+def configure_environment(
+    args: argparse.Namespace, environ: MutableMapping[str, str]
+) -> StoreChoice:
+    """Choose the store. For a DynamoDB endpoint, point boto3 at it (it reads the endpoint, the
+    region and the credentials from the environment when the store makes its first call)."""
     if args.dynamodb_endpoint:
-        environ.pop("LOCAL_STORE_PATH", None)
         environ["AWS_ENDPOINT_URL_DYNAMODB"] = args.dynamodb_endpoint
-        environ["TABLE_NAME"] = args.table or environ.get("TABLE_NAME") or DEFAULT_TABLE
         if not (environ.get("AWS_REGION") or environ.get("AWS_DEFAULT_REGION")):
             environ["AWS_DEFAULT_REGION"] = "us-east-1"
         if not _has_credentials(environ):
             environ["AWS_ACCESS_KEY_ID"] = environ["AWS_SECRET_ACCESS_KEY"] = "local"
-        return f"DynamoDB at {args.dynamodb_endpoint}, table {environ['TABLE_NAME']}"
-    store = Path(args.store).expanduser().absolute()
-    environ["LOCAL_STORE_PATH"] = str(store)
-    return f"embedded store {store}"
+        table = args.table or environ.get("TABLE_NAME") or DEFAULT_TABLE
+        return StoreChoice(table_name=table, endpoint=args.dynamodb_endpoint)
+    return StoreChoice(sqlite_path=Path(args.store).expanduser().absolute())
+
+
+_RECORD_FIELDS = frozenset(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {
+    "message",
+    "asctime",
+}
+
+
+class ExtrasFormatter(logging.Formatter):
+    """``LEVEL logger: message key=value ...``: the fields the skill logs as ``extra`` (which
+    Lambda's JSON log format shows as keys) stay visible in a terminal."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        extras = {k: v for k, v in vars(record).items() if k not in _RECORD_FIELDS}
+        return " ".join([line, *(f"{k}={v}" for k, v in extras.items())])
 
 
 def configure_logging(verbose: bool, environ: MutableMapping[str, str]) -> None:
-    """The skill logs JSON lines and metrics: noise in a conversation unless asked for."""
-    if verbose:
-        environ.setdefault("POWERTOOLS_LOG_LEVEL", "INFO")
-    else:
-        environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
+    """The skill logs a line per request and turn, and prints metrics: noise in a conversation
+    unless asked for."""
+    if not verbose:
         environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    logging.basicConfig(format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger().setLevel(logging.INFO if verbose else logging.WARNING)
+    root = logging.getLogger()
+    if not root.handlers:  # as logging.basicConfig would, but keeping the extra fields
+        handler = logging.StreamHandler()
+        handler.setFormatter(ExtrasFormatter("%(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-def load_skill_handler() -> Handler:
-    """Imported only now, after the environment is set (``lambda/`` must be on sys.path)."""
-    handler: Handler = importlib.import_module("lambda_function").lambda_handler
-    return handler
+def build_skill_handler(choice: StoreChoice, skill_id: str) -> Handler:
+    """The handler Lambda runs, built by the same factory, on the chosen store. Requests for
+    another skill are refused, as the deployed function (which always has SKILL_ID) refuses them."""
+    if choice.sqlite_path is not None:
+        return build_handler(Settings(skill_id=skill_id), store=SqliteStore(choice.sqlite_path))
+    return build_handler(Settings(table_name=choice.table_name, skill_id=skill_id))
 
 
 class Simulator:
@@ -251,7 +290,7 @@ def main(
     args = parse_args(argv)
     environ = os.environ if environ is None else environ
     stdin, out = stdin or sys.stdin, stdout or sys.stdout
-    store = configure_environment(args, environ)
+    choice = configure_environment(args, environ)
     configure_logging(args.verbose, environ)
     model = args.model or REPO_ROOT / MODEL_DIR / f"{args.locale}.json"
     try:
@@ -261,10 +300,13 @@ def main(
         return 2
     width = min(shutil.get_terminal_size((80, 24)).columns, 100)
     # Requests are addressed to the configured skill id, if any, so the skill accepts them.
-    caller = Caller(locale=args.locale, skill_id=environ.get("SKILL_ID") or SKILL_ID)
-    handler = handler or load_skill_handler()
+    skill_id = environ.get("SKILL_ID") or SKILL_ID
+    caller = Caller(locale=args.locale, skill_id=skill_id)
+    handler = handler or build_skill_handler(choice, skill_id)
     sim = Simulator(nlu, handler, out, caller=caller, width=width, real_time=args.real_time)
-    sim.say(f"Upper Back Routine simulator ({args.locale}, {store}). /help lists commands.")
+    sim.say(
+        f"Upper Back Routine simulator ({args.locale}, {choice.describe()}). /help lists commands."
+    )
     if args.script is None and stdin.isatty():
         sim.say(f'Say "open {nlu.invocation_name}" to begin.')
         _interactive(sim)

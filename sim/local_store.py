@@ -1,130 +1,167 @@
-"""An embedded persistence adapter (stdlib sqlite3) so the simulator needs no AWS account.
+"""The progress store on an embedded SQLite file (stdlib ``sqlite3``): the simulator needs no AWS.
 
-It stands in for ``DynamoDbAdapter`` and behaves like it where the skill could notice: one record
-per partition key (person id, else user id), whole-record saves, ``{}`` for an unknown key, errors
-wrapped in ``PersistenceException``, numbers read back as ``Decimal``, floats refused, and saves
-conditional on the record's revision. A skill
-that works against this store therefore meets no surprise in DynamoDB. Never used in AWS.
+``SqliteStore`` implements the ``ProgressStore`` port (``upper_back.adapters.port``) and behaves
+like ``DynamoDbProgressStore`` wherever the skill could notice: one record per key, whole-record
+saves under the port's revision rule (``accepts``, checked and written in one transaction),
+``Stale`` carrying the stored record, ``{}`` for somebody new, numbers read back as ``Decimal``,
+floats (and NaN or infinite numbers) refused, and no exception ever: a failure is ``Unavailable``
+(or ``False`` from ``delete``). A skill that works against this store meets no surprise in
+DynamoDB. The production code does not know this module exists; the simulator hands it to
+``build_handler``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import closing, contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ask_sdk_core.attributes_manager import AbstractPersistenceAdapter
-from ask_sdk_core.exceptions import PersistenceException
-from ask_sdk_dynamodb.partition_keygen import person_id_partition_keygen
-from ask_sdk_model import RequestEnvelope
+from upper_back.adapters.port import (
+    Found,
+    LoadResult,
+    RawRecord,
+    Saved,
+    SaveResult,
+    Stale,
+    Unavailable,
+    accepts,
+)
 
-from upper_back.core.record import may_replace
-from upper_back.edge.errors import StaleWriteError
+log = logging.getLogger("sim.store")
+"""One line per failure: the operation and the reason, never a key or a value."""
 
-PartitionKeygen = Callable[[RequestEnvelope], str]
-
+# The layout of earlier simulator stores, so places saved by earlier runs still read.
 _SCHEMA = "CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, attributes TEXT NOT NULL)"
+_SELECT = "SELECT attributes FROM attributes WHERE id = ?"
+_UPSERT = (
+    "INSERT INTO attributes (id, attributes) VALUES (?, ?) "
+    "ON CONFLICT(id) DO UPDATE SET attributes = excluded.attributes"
+)
+_DELETE = "DELETE FROM attributes WHERE id = ?"
+BUSY_TIMEOUT_SECONDS = 2.0
+"""How long a call waits for another process holding the file (two simulators at once) before
+it answers Unavailable."""
 
 
-def _check(value: Any) -> None:
-    """Refuse what DynamoDB refuses (floats), so the bug shows up here first."""
-    if isinstance(value, float):
-        raise PersistenceException(
-            "Failed to save attributes: float values are not supported, use int or Decimal "
-            "(DynamoDB rejects them too)"
-        )
-    if isinstance(value, dict):
-        for item in value.values():
-            _check(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _check(item)
+class UnsupportedValueError(TypeError):
+    """A value DynamoDB would refuse (a float, NaN) or JSON cannot hold (a set, bytes)."""
 
 
-def _encode(value: Any) -> Any:
-    """JSON has no Decimal: write integral ones as integers, the others as numbers."""
+def to_json(value: Any) -> str:
+    """The record as JSON text, every number written exactly as given (a Decimal keeps its
+    digits). Raises ``UnsupportedValueError`` for what boto3 refuses (floats, NaN, infinity) and
+    for what JSON cannot hold (sets, bytes, non-string keys)."""
+    if value is None or isinstance(value, bool | str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+        if not value.is_finite():
+            raise UnsupportedValueError("Infinity and NaN not supported")
+        return str(value)
+    if isinstance(value, float):
+        raise UnsupportedValueError("Float types are not supported. Use Decimal types instead.")
+    if isinstance(value, Mapping):
+        if not all(isinstance(key, str) for key in value):
+            raise UnsupportedValueError("map keys must be strings")
+        fields = (
+            f"{json.dumps(key, ensure_ascii=False)}:{to_json(item)}"
+            for key, item in sorted(value.items())
+        )
+        return "{" + ",".join(fields) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(to_json(item) for item in value) + "]"
+    raise UnsupportedValueError(f"{type(value).__name__} values are not supported")
 
 
-class SqliteAdapter(AbstractPersistenceAdapter):
-    """Persistent attributes in one SQLite table: ``id`` (partition key) -> JSON ``attributes``.
+def from_json(text: str) -> RawRecord:
+    """A stored record, every number a Decimal as DynamoDB hands them back; ``{}`` (logged) when
+    the text is not a JSON object, as the DynamoDB store reads attributes that are not a map."""
+    try:
+        record = json.loads(text, parse_int=Decimal, parse_float=Decimal)
+    except ValueError:
+        record = None
+    if isinstance(record, dict):
+        return record
+    log.warning("store: the stored record is not a JSON object")
+    return {}
 
-    A connection is opened per call: the skill makes a few calls per request at most, and a fresh
-    connection is never stale across simulator runs or shared between threads.
+
+class SqliteStore:
+    """The ``ProgressStore`` port on one SQLite table: ``id`` (the key) -> JSON ``attributes``.
+
+    The folder, file and table are made on first use, not on construction. A connection is
+    opened per call: the turn makes a few calls per request at most, and a fresh connection is
+    never stale across simulator runs or shared between threads.
     """
 
     def __init__(
-        self,
-        path: str | os.PathLike[str],
-        partition_keygen: PartitionKeygen = person_id_partition_keygen,
+        self, path: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIMEOUT_SECONDS
     ) -> None:
         self.path = Path(path)
-        self.partition_keygen = partition_keygen
+        self.busy_timeout = busy_timeout
 
     @contextmanager
-    def _connection(self, action: str) -> Iterator[sqlite3.Connection]:
-        """Open the store (creating folder and table the first time) inside one transaction."""
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            # closing() closes the file; the connection's own context commits or rolls back.
-            with closing(sqlite3.connect(self.path, timeout=5.0)) as connection, connection:
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, begun before the first read so a check and its write are
+        atomic even against another process; committed on success, rolled back otherwise."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with closing(
+            sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        ) as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
                 connection.execute(_SCHEMA)
                 yield connection
-        except PersistenceException:
-            raise
-        except (OSError, sqlite3.Error, TypeError, ValueError) as error:
-            raise PersistenceException(
-                f"Failed to {action} attributes in SQLite store {self.path}: "
-                f"{type(error).__name__}: {error}"
-            ) from error
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+            connection.execute("COMMIT")
 
-    def get_attributes(self, request_envelope: RequestEnvelope) -> dict[str, Any]:
-        """The stored record for this caller, or ``{}`` if there is none yet."""
-        key = self.partition_keygen(request_envelope)
-        with self._connection("retrieve") as connection:
-            row = connection.execute(
-                "SELECT attributes FROM attributes WHERE id = ?", (key,)
-            ).fetchone()
-            if row is None:
-                return {}
-            attributes = json.loads(row[0], parse_int=Decimal, parse_float=Decimal)
-        if not isinstance(attributes, dict):
-            raise PersistenceException(f"Stored attributes for a caller are not an object: {key}")
-        return attributes
+    @staticmethod
+    def _stored(connection: sqlite3.Connection, key: str) -> RawRecord | None:
+        row = connection.execute(_SELECT, (key,)).fetchone()
+        return None if row is None else from_json(str(row[0]))
 
-    def save_attributes(
-        self, request_envelope: RequestEnvelope, attributes: dict[str, Any]
-    ) -> None:
-        """Replace the whole record, as DynamoDB's PutItem does, under the same revision rule
-        as the DynamoDB adapter's conditional save (StaleWriteError when the record moved on)."""
-        key = self.partition_keygen(request_envelope)
-        _check(attributes)
-        with self._connection("save") as connection:
-            row = connection.execute(
-                "SELECT attributes FROM attributes WHERE id = ?", (key,)
-            ).fetchone()
-            revision = attributes.get("revision")
-            if row is not None and isinstance(revision, int):
-                stored = json.loads(row[0], parse_int=Decimal, parse_float=Decimal)
-                current = stored.get("revision") if isinstance(stored, dict) else None
-                if not may_replace(current, revision):
-                    raise StaleWriteError("the stored record has a newer revision")
-            text = json.dumps(attributes, default=_encode, sort_keys=True)
-            connection.execute(
-                "INSERT INTO attributes (id, attributes) VALUES (?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET attributes = excluded.attributes",
-                (key, text),
-            )
+    def load(self, key: str) -> LoadResult:
+        try:
+            with self._transaction() as connection:
+                stored = self._stored(connection, key)
+        except Exception as error:  # every failure is an answer
+            return Unavailable(_failed("load", error))
+        return Found({} if stored is None else stored)
 
-    def delete_attributes(self, request_envelope: RequestEnvelope) -> None:
-        """Forget this caller; deleting an unknown key is not an error (nor in DynamoDB)."""
-        key = self.partition_keygen(request_envelope)
-        with self._connection("delete") as connection:
-            connection.execute("DELETE FROM attributes WHERE id = ?", (key,))
+    def save(self, key: str, record: Mapping[str, Any], expected: int) -> SaveResult:
+        try:
+            text = to_json(record)
+            with self._transaction() as connection:
+                stored = self._stored(connection, key)
+                if not accepts(stored, expected):
+                    return Stale(stored)
+                connection.execute(_UPSERT, (key, text))
+        except Exception as error:  # every failure is an answer
+            return Unavailable(_failed("save", error))
+        return Saved()
+
+    def delete(self, key: str) -> bool:
+        try:
+            with self._transaction() as connection:
+                connection.execute(_DELETE, (key,))
+        except Exception as error:  # every failure is an answer
+            _failed("delete", error)
+            return False
+        return True
+
+
+def _failed(operation: str, error: Exception) -> str:
+    """The reason for ``Unavailable``: the exception's type (a float is a ``TypeError``, as boto3
+    reports it), logged once without the key or the message (which may quote a value)."""
+    reason = "TypeError" if isinstance(error, TypeError) else type(error).__name__
+    log.warning("store %s failed: %s", operation, reason)
+    return reason

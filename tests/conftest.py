@@ -4,6 +4,19 @@ from __future__ import annotations
 
 import os
 
+from hypothesis import settings
+
+# Property tests: a quick look while developing, a thorough and repeatable one in CI. Choose with
+# HYPOTHESIS_PROFILE; CI=true (as CI services set it) picks "ci". Tests that set no example count
+# take the profile's.
+settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
+)
+
+pytest_plugins = ["tests.fakes.alexa_api"]  # the ``alexa_api`` fixture
+
 # Set before boto3 or the SDK are imported anywhere: no real AWS is ever reached from tests.
 os.environ.update(
     AWS_DEFAULT_REGION="us-east-1",
@@ -23,9 +36,11 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-import lambda_function  # noqa: E402
 from sim.conversation import Conversation  # noqa: E402
 from sim.envelopes import Caller  # noqa: E402
+from tests.fakes.store import MemoryStore  # noqa: E402
+from upper_back.edge.app import build_handler  # noqa: E402
+from upper_back.edge.config import Settings  # noqa: E402
 
 TABLE = os.environ["TABLE_NAME"]
 
@@ -41,27 +56,33 @@ def table() -> Iterator[Any]:
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-        lambda_function.reset()
         yield created
-        lambda_function.reset()
 
 
 @pytest.fixture
-def alexa(table: Any) -> Callable[..., Conversation]:
-    """Start a conversation with the real lambda_handler, as a given caller."""
+def store() -> MemoryStore:
+    """The in-memory progress store that conversation tests run against."""
+    return MemoryStore()
+
+
+@pytest.fixture
+def alexa(store: MemoryStore) -> Callable[..., Conversation]:
+    """Start a conversation, as a given caller, with a handler built by the production
+    composition root on the in-memory store."""
+    handler = build_handler(Settings(), store=store)
 
     def start(**caller: Any) -> Conversation:
-        return Conversation(handler=lambda_function.lambda_handler, caller=Caller(**caller))
+        return Conversation(handler=handler, caller=Caller(**caller))
 
     return start
 
 
 @pytest.fixture
-def stored(table: Any) -> Callable[[str], dict[str, Any] | None]:
-    """The stored record (the adapter's ``attributes``) for a partition key, or None."""
+def stored(store: MemoryStore) -> Callable[[str], dict[str, Any] | None]:
+    """The stored record for a partition key, or None."""
 
     def read(key: str) -> dict[str, Any] | None:
-        item = table.get_item(Key={"id": key}, ConsistentRead=True).get("Item")
-        return None if item is None else dict(item["attributes"])
+        record = store.records.get(key)
+        return None if record is None else dict(record)
 
     return read

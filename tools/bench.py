@@ -1,7 +1,9 @@
 """``make bench``: the skill's speed and storage figures, printed (not asserted).
 
-1. Warm per-turn latency of ``lambda_handler`` in-process over a scripted multi-user
-   conversation against moto's DynamoDB: median and p95.
+1. Warm per-turn latency of the Lambda handler in-process over a scripted multi-user
+   conversation against moto's DynamoDB: median and p95. The handler is built as
+   ``lambda_function`` builds it (``build_handler``), its store a ``DynamoDbProgressStore`` on a
+   boto3 resource whose calls are counted.
 2. DynamoDB requests per turn, by request or intent (targets: 0 for repeat, help, fallback and
    progress; at most 1 for a move change; 1 read when a session starts).
 3. Cold import of ``lambda_function`` in a fresh interpreter next to ``ask_sdk_core`` + ``boto3``
@@ -17,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import time
+import zipfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -49,7 +52,7 @@ def _environment() -> None:
         TABLE_NAME=TABLE,
         POWERTOOLS_METRICS_DISABLED="true",
     )
-    for name in ("SKILL_ID", "LOCAL_STORE_PATH", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+    for name in ("SKILL_ID", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL", "AWS_PROFILE"):
         os.environ.pop(name, None)
     sys.path[:0] = [str(ROOT / "lambda"), str(ROOT)]
 
@@ -60,33 +63,37 @@ def conversation_figures() -> None:
     import boto3  # noqa: PLC0415
     from moto import mock_aws  # noqa: PLC0415
 
-    import lambda_function  # noqa: PLC0415
     from sim.conversation import Conversation  # noqa: PLC0415
     from sim.envelopes import Caller, SlotValue  # noqa: PLC0415
+    from upper_back.adapters.dynamodb import CLIENT_CONFIG, DynamoDbProgressStore  # noqa: PLC0415
+    from upper_back.edge.app import build_handler  # noqa: PLC0415
+    from upper_back.edge.config import Settings  # noqa: PLC0415
 
     calls: list[str] = []
     timings: list[float] = []
     per_turn: dict[str, list[int]] = defaultdict(list)
     operations: dict[str, set[str]] = defaultdict(set)
     with mock_aws():
-        # moto resets boto3's default session when it starts: count calls on the new one.
-        session: Any = boto3._get_default_session()
-        session.events.register("before-call.dynamodb", lambda model, **_: calls.append(model.name))
-        boto3.resource("dynamodb").create_table(
+        resource: Any = boto3.resource("dynamodb", config=CLIENT_CONFIG)
+        resource.create_table(
             TableName=TABLE,
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
             BillingMode="PAY_PER_REQUEST",
         )
-        lambda_function.reset()
-        people = [
-            Conversation(lambda_function.lambda_handler, Caller(user_id=f"bench-user-{n}"))
-            for n in range(USERS)
-        ]
-        people[0].launch()  # the first request builds the skill: not a warm turn
+        # Counted from here: every call the store's client makes, by operation name.
+        resource.meta.client.meta.events.register(
+            "before-call.dynamodb", lambda model, **_: calls.append(model.name)
+        )
+        store = DynamoDbProgressStore(TABLE, resource=resource)
+        handler = build_handler(Settings(table_name=TABLE), store=store)
+        people = [Conversation(handler, Caller(user_id=f"bench-user-{n}")) for n in range(USERS)]
+        people[0].launch()  # the first request imports what turns need late: not a warm turn
         for offset in range(len(SCRIPT)):
             for n, person in enumerate(people):
                 request, detail = SCRIPT[(offset + n) % len(SCRIPT)]
+                if request == "end" and not person.in_session:
+                    continue  # nothing to end: Alexa sends nothing, so there is no turn
                 calls.clear()
                 opens = request == "launch" or not person.in_session
                 started = time.perf_counter()
@@ -119,7 +126,13 @@ def conversation_figures() -> None:
 
 def _import_seconds(statement: str) -> float:
     code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "lambda"), "AWS_DEFAULT_REGION": "us-east-1"}
+    # lambda_function builds its handler on import, which needs TABLE_NAME (as in Lambda).
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT / "lambda"),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "TABLE_NAME": TABLE,
+    }
     command = [sys.executable, "-c", code]
     runs = [
         float(subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout)
@@ -138,9 +151,25 @@ def import_figures() -> None:
 
 
 def zip_figures() -> None:
-    if not ZIP.exists():
-        subprocess.run([sys.executable, "-m", "tools.package"], cwd=ROOT, check=True)
-    print(f"Deployment zip: {ZIP.stat().st_size / 1_000_000:.2f} MB ({ZIP.relative_to(ROOT)})")
+    """Built afresh (pip's cache makes it quick), so the size is the current code's; a zip left
+    from an earlier build is reported only if the build fails (offline), and marked stale."""
+    built = subprocess.run(
+        [sys.executable, "-m", "tools.package", "--output", str(ZIP)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if built.returncode != 0 and not ZIP.exists():
+        print(f"Deployment zip: not built ({built.stderr.strip()[-200:]})")
+        return
+    stale = "" if built.returncode == 0 else ", STALE: the rebuild failed"
+    with zipfile.ZipFile(ZIP) as zf:
+        unzipped = sum(info.file_size for info in zf.infolist())
+    print(
+        f"Deployment zip: {ZIP.stat().st_size / 1_000_000:.2f} MB "
+        f"({unzipped / 1_000_000:.1f} MB unzipped; {ZIP.relative_to(ROOT)}{stale})"
+    )
 
 
 def main() -> None:

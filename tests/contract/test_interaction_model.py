@@ -16,9 +16,23 @@ from typing import Any, cast
 import pytest
 
 from tools.build_model import expected_files
-from upper_back.core.navigation import Command
+from upper_back.core.commands import (
+    Command,
+    GoTo,
+    Help,
+    Next,
+    No,
+    Pause,
+    Previous,
+    Repeat,
+    Resume,
+    Start,
+    Stop,
+    Yes,
+)
 from upper_back.core.routine import load_routine
 from upper_back.edge.intents import (
+    GO_TO_MOVE,
     INTENT_COMMANDS,
     MOVE_SLOT,
     MOVE_SLOT_TYPE,
@@ -39,12 +53,11 @@ FORBIDDEN_IN_INVOCATION = {
     "whether",
 }  # fmt: skip
 # What people say to Alexa's built-in intents, and the command each one means here.
-BUILTIN_PHRASES = {
-    "stop": Command.STOP, "cancel": Command.STOP, "never mind": Command.STOP, "exit": Command.STOP,
-    "quit": Command.STOP, "go home": Command.STOP, "help": Command.HELP, "help me": Command.HELP,
-    "what can i say": Command.HELP, "yes": Command.YES, "no": Command.NO, "pause": Command.PAUSE,
-    "repeat": Command.REPEAT, "say that again": Command.REPEAT, "start over": Command.START,
-    "next": Command.NEXT, "previous": Command.PREVIOUS, "resume": Command.RESUME,
+BUILTIN_PHRASES: dict[str, Command] = {
+    "stop": Stop(), "cancel": Stop(), "never mind": Stop(), "exit": Stop(), "quit": Stop(),
+    "go home": Stop(), "help": Help(), "help me": Help(), "what can i say": Help(), "yes": Yes(),
+    "no": No(), "pause": Pause(), "repeat": Repeat(), "say that again": Repeat(),
+    "start over": Start(), "next": Next(), "previous": Previous(), "resume": Resume(),
 }  # fmt: skip
 NUMBERS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
@@ -183,7 +196,20 @@ def test_custom_samples_never_say_a_built_in_phrase_for_another_command(locale: 
     for name, intent in intents(locale).items():
         for sample in map(normalised, intent["samples"]):
             if sample in BUILTIN_PHRASES:
-                assert BUILTIN_PHRASES[sample] is INTENT_COMMANDS[name], (name, sample)
+                assert BUILTIN_PHRASES[sample] == INTENT_COMMANDS[name], (name, sample)
+
+
+def test_an_intent_declares_slots_exactly_when_its_command_is_built_from_them(
+    locale: str,
+) -> None:
+    """A command class (rather than a ready command) is filled from the request's slots: an
+    intent with slots mapped to a ready command would drop what the user said, and a class for
+    an intent without slots would have nothing to be built from."""
+    with_slots = {name for name, intent in intents(locale).items() if intent.get("slots")}
+    built_from_slots = {name for name, command in INTENT_COMMANDS.items() if command is GoTo}
+    assert with_slots == built_from_slots == {GO_TO_MOVE}
+    ready = [command for command in INTENT_COMMANDS.values() if command is not GoTo]
+    assert not [command for command in ready if isinstance(command, type)]
 
 
 def test_each_custom_intent_has_many_ways_to_say_it(locale: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 import zipfile
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from sim.envelopes import Caller, envelope, launch_request
 from tests.contract.sam import ROOT, TEMPLATE, function, load, only
 from tools import package
+from upper_back.render import phrases
 
 CODE_DIR = ROOT / "lambda"
 
@@ -173,3 +176,78 @@ def test_the_same_sources_always_give_the_same_zip(tmp_path: Path) -> None:
     assert [info.filename for info in infos] == sorted(info.filename for info in infos)
     assert {info.date_time for info in infos} == {(1980, 1, 1, 0, 0, 0)}
     assert {info.external_attr >> 16 for info in infos} == {0o100644}
+
+
+# --- what ships -----------------------------------------------------------------------------
+
+LAYERS = ("core", "render", "edge", "adapters")
+DATA_FILES = ("upper_back/core/routine.toml", "upper_back/render/screen.json")
+
+
+def code_zip(tmp_path: Path) -> Path:
+    return package.build(tmp_path / "code.zip", with_dependencies=False)
+
+
+def test_the_zip_holds_every_layer_and_data_file_and_never_the_simulator(tmp_path: Path) -> None:
+    with zipfile.ZipFile(code_zip(tmp_path)) as zf:
+        names = set(zf.namelist())
+    for layer in LAYERS:
+        assert f"upper_back/{layer}/__init__.py" in names, layer
+        assert any(n.startswith(f"upper_back/{layer}/") and n.endswith(".py") and
+                   not n.endswith("__init__.py") for n in names), layer  # fmt: skip
+    assert set(DATA_FILES) <= names
+    top = {name.split("/", 1)[0] for name in names}
+    assert top == {package.HANDLER_MODULE, package.CODE_PACKAGE}  # no sim/, tests/ or tools/
+
+
+RUN_FROM_ZIP = """
+import json, sys
+import lambda_function, upper_back
+assert upper_back.__file__.startswith(sys.argv[1]), upper_back.__file__
+print(json.dumps(lambda_function.lambda_handler(json.load(sys.stdin), None)))
+"""
+
+
+def test_the_skill_answers_from_the_unpacked_zip_alone(tmp_path: Path) -> None:
+    """Only the zip's code on the path (the dependencies are this interpreter's), and a
+    DynamoDB endpoint that refuses connections: the handler still builds, reads its routine,
+    renders its screen document, and answers a launch."""
+    unpacked = tmp_path / "unpacked"
+    with zipfile.ZipFile(code_zip(tmp_path)) as zf:
+        zf.extractall(unpacked)
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        refused = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    screen = Caller(interfaces={"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.2"}}})
+    event = envelope(launch_request(), screen, session_id="amzn1.echo-api.session.ZIP")
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(unpacked),
+        "TABLE_NAME": "upper-back-routine-zip",
+        "SKILL_ID": screen.skill_id,
+        "AWS_ENDPOINT_URL_DYNAMODB": refused,
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "zip",
+        "AWS_SECRET_ACCESS_KEY": "zip",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", RUN_FROM_ZIP, str(unpacked)],
+        input=json.dumps(event),
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    response = json.loads(result.stdout.splitlines()[-1])["response"]
+    speech = response["outputSpeech"]["ssml"]
+    assert phrases.COULD_NOT_LOAD in speech  # the store was tried, and failed safely
+    assert phrases.WELCOME_NEW in speech
+    [directive] = response["directives"]
+    assert directive["type"] == "Alexa.Presentation.APL.RenderDocument"
+    shipped = unpacked / "upper_back" / "render" / "screen.json"
+    assert directive["document"] == json.loads(shipped.read_text(encoding="utf-8"))

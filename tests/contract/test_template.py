@@ -9,7 +9,7 @@ every check.
 from __future__ import annotations
 
 import ast
-import importlib.util
+import importlib
 import json
 import re
 import tomllib
@@ -108,7 +108,7 @@ def lint_matches(text: str, regions: list[str]) -> list[str]:
 
 @pytest.fixture
 def aws_region(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The translator (and the SDK's adapter module) need a region; no AWS call is made."""
+    """The translator needs a region; no AWS call is made."""
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
@@ -213,8 +213,10 @@ def environment_reads(source: str) -> Iterator[tuple[int, str | None]]:
 
 
 def test_the_code_reads_no_environment_variable_the_template_does_not_account_for() -> None:
-    allowed = set(config.DEPLOYED_VARIABLES) | set(config.LOCAL_VARIABLES)
-    allowed |= LAMBDA_RESERVED_VARIABLES
+    """Everything the deployed code reads is set by the template or by Lambda itself: the
+    simulator and the tests hand the factory their settings, so lambda/ has no variable of
+    theirs to read."""
+    allowed = set(config.DEPLOYED_VARIABLES) | LAMBDA_RESERVED_VARIABLES
     reads = {
         f"{path.relative_to(ROOT)}:{line}": name
         for path in sorted(CODE_DIR.rglob("*.py"))
@@ -244,12 +246,22 @@ def test_the_function_runs_a_supported_python_on_arm64_inside_alexas_deadline() 
 
 
 def test_the_handler_named_in_the_template_exists_in_the_code() -> None:
+    """Defined at the module's top level (a function, or the handler the factory builds), and
+    callable once imported: Lambda imports the module, then calls the name."""
     properties = function(load())
     module, handler = properties["Handler"].split(".")
     tree = ast.parse((ROOT / properties["CodeUri"] / f"{module}.py").read_text(encoding="utf-8"))
     defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    defined |= {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
     assert (properties["CodeUri"], handler) == ("lambda/", "lambda_handler")
     assert handler in defined
+    assert callable(getattr(importlib.import_module(module), handler))
 
 
 def test_logs_are_json_and_go_to_a_log_group_that_expires() -> None:
@@ -343,15 +355,28 @@ def dynamodb_actions_called(path: Path) -> set[str]:
     return {"dynamodb:" + "".join(part.title() for part in call.split("_")) for call in calls}
 
 
-def test_every_dynamodb_call_the_code_and_the_sdk_adapter_make_is_granted() -> None:
-    spec = importlib.util.find_spec("ask_sdk_dynamodb")
-    assert spec is not None
-    assert spec.origin is not None
-    sdk_adapter = Path(spec.origin).with_name("adapter.py")
-    sources = [sdk_adapter, *sorted(CODE_DIR.rglob("*.py"))]
-    called = set().union(*(dynamodb_actions_called(path) for path in sources))
-    assert dynamodb_actions_called(sdk_adapter) == ITEM_ACTIONS  # the scan still sees the SDK
+def test_every_dynamodb_call_the_code_makes_is_granted() -> None:
+    called = set().union(*(dynamodb_actions_called(path) for path in CODE_DIR.rglob("*.py")))
+    # The scan still sees the progress store's three calls.
+    assert dynamodb_actions_called(Path(persistence.__file__)) == ITEM_ACTIONS
     assert called <= ITEM_ACTIONS
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+             for alias in node.names}  # fmt: skip
+    return names | {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+
+
+def test_no_code_calls_dynamodb_through_a_library_the_scan_cannot_see() -> None:
+    """The grant follows the calls in lambda/: the SDK's DynamoDbAdapter (its own GetItem,
+    PutItem, DeleteItem and CreateTable) would call DynamoDB from site-packages instead."""
+    imported = set().union(*(imported_modules(path) for path in CODE_DIR.rglob("*.py")))
+    assert "upper_back.adapters.dynamodb" in imported  # the scan sees the imports
+    assert {name for name in imported if name.startswith("ask_sdk_dynamodb")} <= {
+        "ask_sdk_dynamodb.partition_keygen"  # pure functions: the key from the envelope
+    }
 
 
 def test_the_deployed_template_grants_nothing_through_a_wildcard(
@@ -375,24 +400,16 @@ def test_no_policy_statement_written_in_the_template_uses_a_wildcard() -> None:
     assert "Policies" not in function(template)  # the explicit Role is the whole grant
 
 
-def test_the_table_key_is_the_one_the_persistence_adapter_reads_and_writes(
-    aws_region: None,
-) -> None:
-    # Imported here, once the region is set: the SDK module builds a boto3 resource on import.
-    from ask_sdk_dynamodb.adapter import DynamoDbAdapter  # noqa: PLC0415
-
+def test_the_table_key_is_the_one_the_progress_store_reads_and_writes() -> None:
     _, table = only(load(), "AWS::DynamoDB::Table")
     properties = table["Properties"]
-    adapter = persistence.dynamodb_adapter("upper-back-routine")
-    assert isinstance(adapter, DynamoDbAdapter)
-    assert properties["KeySchema"] == [
-        {"AttributeName": adapter.partition_key_name, "KeyType": "HASH"}
-    ]
-    assert properties["AttributeDefinitions"] == [
-        {"AttributeName": adapter.partition_key_name, "AttributeType": "S"}
-    ]
-    assert adapter.partition_key_name == "id"
-    assert adapter.create_table is False  # the role has no CreateTable, on purpose
+    key = persistence.PARTITION_KEY
+    assert properties["KeySchema"] == [{"AttributeName": key, "KeyType": "HASH"}]
+    assert properties["AttributeDefinitions"] == [{"AttributeName": key, "AttributeType": "S"}]
+    # The ASK SDK adapter's layout, so records it wrote still read.
+    assert (key, persistence.ATTRIBUTE_NAME) == ("id", "attributes")
+    source = Path(persistence.__file__).read_text(encoding="utf-8")
+    assert "create_table" not in source  # the role has no CreateTable, on purpose
 
 
 def test_the_table_expires_records_on_the_attribute_the_code_stamps() -> None:

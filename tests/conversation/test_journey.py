@@ -1,10 +1,21 @@
-"""A whole routine, and every navigation command, through lambda_handler with moto's DynamoDB."""
+"""A whole routine, and every navigation command, through the handler on the in-memory store."""
 
 from __future__ import annotations
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, SPLIT, Alexa, Stored, move_slot, named, text
+from tests.conversation.helpers import (
+    MOVES,
+    SPLIT,
+    Alexa,
+    Stored,
+    at,
+    completed,
+    move_slot,
+    named,
+    place,
+    text,
+)
 
 NUMBERS = ("one", "two", "three", "four", "five")
 
@@ -37,7 +48,7 @@ def test_saying_yes_to_the_offer_starts_move_one(alexa: Alexa, stored: Stored) -
     turn = conversation.say("AMAZON.YesIntent")
     assert f"move one of five: the {named(0)}" in text(turn.ssml)
     assert '<break time="' in turn.ssml
-    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+    assert place(stored(USER_ID)) == at(0)
 
 
 def test_the_whole_routine_plays_every_move_and_side_in_order_then_finishes(
@@ -55,10 +66,9 @@ def test_the_whole_routine_plays_every_move_and_side_in_order_then_finishes(
         if side:
             assert f"{side} side" in said
     assert "finished the routine" in heard[-1]
-    record = stored(USER_ID) or {}
-    assert record["in_progress"] is False
-    assert record["completed"] == 1
-    assert record["move"] == MOVES[0].id, "the position resets for next time"
+    record = stored(USER_ID)
+    assert place(record) is None, "no routine under way: next time starts from the top"
+    assert completed(record) == 1
 
 
 def test_stopping_right_after_the_last_move_keeps_the_completion(
@@ -68,8 +78,8 @@ def test_stopping_right_after_the_last_move_keeps_the_completion(
     last = conversation.say("GoToMoveIntent", number=SlotValue("5"))
     assert last.ends_session, "the routine ends with its last move"
     assert conversation.end_session() is None
-    record = stored(USER_ID) or {}
-    assert (record["in_progress"], record["completed"]) == (False, 1)
+    record = stored(USER_ID)
+    assert (place(record), completed(record)) == (None, 1)
     assert "welcome back" in text(conversation.launch().ssml)
 
 
@@ -80,7 +90,8 @@ def test_doing_only_the_last_move_is_not_counted_as_a_whole_routine(
     assert named(4) in text(turn.ssml)
     assert "every day" in text(turn.ssml)
     assert turn.ends_session
-    assert (stored(USER_ID) or {}).get("completed", 0) == 0
+    record = stored(USER_ID)
+    assert record is None or completed(record) == 0
 
 
 def test_switch_sides_goes_on_only_from_a_first_side(alexa: Alexa, stored: Stored) -> None:
@@ -114,7 +125,7 @@ def test_a_split_move_asks_for_next_to_reach_its_second_side(alexa: Alexa, store
     assert f"{move.sides[0]} side" in text(first.ssml)
     second = conversation.say("AMAZON.NextIntent")
     assert f"{move.sides[1]} side" in text(second.ssml)
-    assert (stored(USER_ID) or {})["side"] == move.sides[1]
+    assert place(stored(USER_ID)) == at(index, 1)
 
 
 def test_going_back_returns_to_the_previous_part(alexa: Alexa, stored: Stored) -> None:
@@ -122,7 +133,7 @@ def test_going_back_returns_to_the_previous_part(alexa: Alexa, stored: Stored) -
     conversation.say("NextMoveIntent")
     turn = conversation.say("PreviousMoveIntent")
     assert f"move one of five: the {named(0)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+    assert place(stored(USER_ID)) == at(0)
 
 
 def test_going_back_from_the_first_move_says_so_and_stays(alexa: Alexa, stored: Stored) -> None:
@@ -153,7 +164,7 @@ def test_skipping_to_a_move_by_name_number_or_ordinal(alexa: Alexa, stored: Stor
     assert f"move four of five: the {named(3)}" in text(by_number.ssml)
     by_ordinal = conversation.say("GoToMoveIntent", ordinal=SlotValue("2"))
     assert f"move two of five: the {named(1)}" in text(by_ordinal.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+    assert place(stored(USER_ID)) == at(1)
 
 
 def test_a_move_heard_but_not_resolved_is_matched_against_the_routine_words(alexa: Alexa) -> None:
@@ -182,7 +193,7 @@ def test_start_over_goes_back_to_move_one(alexa: Alexa, stored: Stored) -> None:
     conversation.say("GoToMoveIntent", number=SlotValue("4"))
     turn = conversation.say("AMAZON.StartOverIntent")
     assert f"move one of five: the {named(0)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+    assert place(stored(USER_ID)) == at(0)
 
 
 def test_how_many_are_left_names_the_place_and_what_remains(alexa: Alexa, stored: Stored) -> None:
@@ -232,7 +243,7 @@ def test_stop_cancel_and_home_say_goodbye_and_end_the_session(alexa: Alexa, stor
         assert turn.ends_session
         assert not turn.reprompt
         assert "your place is saved" in text(turn.ssml)
-        assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+        assert place(stored(USER_ID)) == at(1)
 
 
 def test_next_before_starting_begins_at_move_one(alexa: Alexa) -> None:
@@ -255,7 +266,7 @@ def test_no_after_a_move_gives_time_and_keeps_the_place(alexa: Alexa, stored: St
     turn = conversation.say("AMAZON.NoIntent")
     assert not turn.ends_session
     assert turn.reprompt
-    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+    assert place(stored(USER_ID)) == at(0)
     assert f"the {named(1)}" in text(conversation.say("AMAZON.YesIntent").ssml)
 
 

@@ -40,8 +40,8 @@ def test_each_turn_logs_request_type_intent_outcome_and_move(
     turns = [fields(r) for r in caplog.records if r.getMessage() == "turn"]
     assert [r["request_type"] for r in requests] == ["LaunchRequest", "IntentRequest"]
     assert requests[1]["intent"] == "GoToMoveIntent"
-    assert turns[-1]["command"] == "goto"
-    assert turns[-1]["outcome"] == "play"
+    assert turns[-1]["command"] == "go_to"
+    assert turns[-1]["outcome"] == "Played"
     assert turns[-1]["move"] == 3
     assert turns[-1]["changed"] is True
 

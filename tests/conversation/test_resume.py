@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import time
 from typing import Any
 
 import pytest
 
 from sim.conversation import Conversation
-from sim.envelopes import USER_ID, SlotValue, intent_request
-from tests.conversation.helpers import MOVES, ROUTINE, Alexa, Stored, named, text
+from sim.envelopes import USER_ID, Caller, SlotValue, intent_request
+from tests.conversation.helpers import ROUTINE, Alexa, Stored, at, completed, named, place, text
+from upper_back.edge.app import build_handler
+from upper_back.edge.config import Settings
 
 
 def at_move_three(alexa: Alexa, **caller: Any) -> Conversation:
@@ -26,9 +29,7 @@ def test_pause_saves_says_how_to_come_back_and_ends(alexa: Alexa, stored: Stored
     assert named(2) in heard
     assert "resume" in heard
     assert turn.ends_session
-    record = stored(USER_ID) or {}
-    assert record["move"] == MOVES[2].id
-    assert record["in_progress"] is True
+    assert place(stored(USER_ID)) == at(2)
 
 
 def test_relaunch_after_stop_offers_to_resume_at_the_move_they_were_on(alexa: Alexa) -> None:
@@ -58,7 +59,7 @@ def test_yes_to_welcome_back_resumes_and_no_offers_to_start_over(
     assert not offer.ends_session
     restarted = conversation.say("AMAZON.YesIntent")
     assert f"move one of five: the {named(0)}" in text(restarted.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[0].id
+    assert place(stored(USER_ID)) == at(0)
 
 
 def test_a_session_that_simply_ends_keeps_the_place(alexa: Alexa) -> None:
@@ -83,7 +84,7 @@ def test_a_one_shot_resume_plays_the_stored_move_in_a_new_session(alexa: Alexa) 
 def test_a_one_shot_go_to_move_works_without_a_launch(alexa: Alexa, stored: Stored) -> None:
     turn = alexa().say("GoToMoveIntent", ordinal=SlotValue("4"))
     assert f"move four of five: the {named(3)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[3].id
+    assert place(stored(USER_ID)) == at(3)
 
 
 def test_resume_with_nothing_in_progress_starts_from_the_top(alexa: Alexa) -> None:
@@ -109,7 +110,7 @@ def test_returning_after_finishing_welcomes_back_and_offers_to_go_again(
     assert "once" in heard
     assert "thoracic spine" not in heard, "the returning welcome is short"
     assert f"move one of five: the {named(0)}" in text(conversation.say("AMAZON.YesIntent").ssml)
-    assert (stored(USER_ID) or {})["completed"] == 1
+    assert completed(stored(USER_ID)) == 1
 
 
 def test_two_accounts_keep_their_own_places(alexa: Alexa, stored: Stored) -> None:
@@ -117,8 +118,8 @@ def test_two_accounts_keep_their_own_places(alexa: Alexa, stored: Stored) -> Non
     bob = alexa(user_id="amzn1.ask.account.BOB")
     bob.launch()
     bob.say("GoToMoveIntent", number=SlotValue("4"))
-    assert (stored("amzn1.ask.account.ALICE") or {})["move"] == MOVES[2].id
-    assert (stored("amzn1.ask.account.BOB") or {})["move"] == MOVES[3].id
+    assert place(stored("amzn1.ask.account.ALICE")) == at(2)
+    assert place(stored("amzn1.ask.account.BOB")) == at(3)
     assert named(2) in text(alexa(user_id="amzn1.ask.account.ALICE").launch().ssml)
 
 
@@ -129,7 +130,7 @@ def test_recognised_voices_in_one_household_keep_their_own_places(
     tom = alexa(person_id="amzn1.ask.person.TOM")
     welcome = tom.launch()
     assert "welcome to upper back routine" in text(welcome.ssml)
-    assert (stored("amzn1.ask.person.ANNA") or {})["move"] == MOVES[2].id
+    assert place(stored("amzn1.ask.person.ANNA")) == at(2)
     assert stored(USER_ID) is None, "a recognised voice is keyed by its person id"
 
 
@@ -141,9 +142,12 @@ def test_session_attributes_carry_the_place_between_turns(alexa: Alexa) -> None:
     assert named(2) in text(turn.ssml)
 
 
-def test_every_save_stamps_when_an_untouched_place_will_expire(alexa: Alexa, table: Any) -> None:
+def test_every_save_stamps_when_an_untouched_place_will_expire(table: Any) -> None:
+    # The expiry is DynamoDB's: this conversation runs on the handler the Lambda builds, with
+    # its own DynamoDB store (on moto's table), not on the in-memory one.
+    handler = build_handler(Settings(table_name=os.environ["TABLE_NAME"]))
     before = time.time()
-    at_move_three(alexa)
+    at_move_three(lambda **caller: Conversation(handler=handler, caller=Caller(**caller)))
     item = table.get_item(Key={"id": USER_ID})["Item"]
     year = 365 * 24 * 60 * 60
     assert before + year - 5 <= int(item["expires_at"]) <= time.time() + year + 5

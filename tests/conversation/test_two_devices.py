@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
+from tests.conversation.helpers import MOVES, Alexa, Stored, at, named, place, revision, text
 
 
 def two_devices(alexa: Alexa) -> tuple[Conversation, Conversation]:
@@ -25,14 +25,12 @@ def two_devices(alexa: Alexa) -> tuple[Conversation, Conversation]:
 def test_a_stale_next_does_not_move_the_user_backwards(alexa: Alexa, stored: Stored) -> None:
     kitchen, bedroom = two_devices(alexa)
     bedroom.say("AMAZON.YesIntent")  # yes to "pick up there?" while the kitchen moved on
-    before = (stored(USER_ID) or {})["revision"]
+    before = revision(stored(USER_ID))
     turn = bedroom.say("NextMoveIntent")
-    record = stored(USER_ID) or {}
-    wall_splat = MOVES[1]
-    assert record["move"] == wall_splat.id, "not the bedroom's own next (also the wall splat)..."
-    assert record["side"] == wall_splat.sides[1], "...but next from the kitchen's first side"
-    assert record["revision"] > before
-    assert f"{wall_splat.sides[1]} side" in text(turn.ssml)
+    record = stored(USER_ID)
+    assert place(record) == at(1, 1), "next from the kitchen's side, not the bedroom's move one"
+    assert revision(record) > before
+    assert f"{MOVES[1].sides[1]} side" in text(turn.ssml)
     assert kitchen.in_session
 
 
@@ -42,4 +40,4 @@ def test_an_explicit_go_to_on_a_stale_device_is_still_honoured(
     _kitchen, bedroom = two_devices(alexa)
     turn = bedroom.say("GoToMoveIntent", number=SlotValue("4"))
     assert f"move four of five: the {named(3)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[3].id
+    assert place(stored(USER_ID)) == at(3)

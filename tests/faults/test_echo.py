@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-import lambda_function
 from sim.envelopes import USER_ID, Caller, SlotValue, envelope, intent_request, launch_request
-from tests.conversation.helpers import Alexa
+from tests.conversation.helpers import MOVES, Alexa
 from tests.faults.alexa_rules import assert_valid_response, speech_of, ssml_elements
+from upper_back.edge.app import Handler
 
 HOSTILE = [
     "zq<zq",
@@ -73,27 +73,56 @@ def test_a_hostile_intent_name_is_never_echoed_into_ssml(alexa: Alexa) -> None:
         assert_not_echoed(conversation.say(hostile).raw, hostile)
 
 
-def test_a_hostile_locale_is_never_echoed_into_ssml(table: Any) -> None:
+def test_a_hostile_locale_is_never_echoed_into_ssml(handler: Handler) -> None:
     for hostile in HOSTILE:
         event = envelope(launch_request() | {"locale": hostile}, Caller(), "amzn1.session.X")
-        assert_not_echoed(lambda_function.lambda_handler(event, None), hostile)
+        assert_not_echoed(handler(event, None), hostile)
 
 
-def test_hostile_session_attributes_are_never_echoed_into_ssml(table: Any) -> None:
+def hostile_session(hostile: str) -> dict[str, Any]:
+    """A session copy (schema 2, as this version keeps it) with ``hostile`` in every text field
+    it has, the session-only ones included."""
+    return {
+        "schema": 2, "revision": 1, "writer": hostile, "updated_at": hostile,
+        "place": {"move": hostile, "side": hostile},
+        "progress": {"completed": 0, "days": [hostile]},
+        "preferences": {"variants": {hostile: hostile}, "pace": hostile},
+        hostile: hostile, "question": hostile, "owed": hostile, "loaded": True,
+        "read_only": hostile, "saved_place": [hostile, hostile],
+    }  # fmt: skip
+
+
+def test_hostile_session_attributes_are_never_echoed_into_ssml(handler: Handler) -> None:
     for hostile in HOSTILE:
-        record = {"schema": 1, "move": hostile, "side": hostile, "in_progress": True,
-                  "completed": 0, "revision": 1, "question": hostile}  # fmt: skip
-        attributes = {"upper_back": record}
+        attributes = {"upper_back": hostile_session(hostile)}
         event = envelope(intent_request("AMAZON.RepeatIntent"), Caller(), "amzn1.session.X",
                          attributes, new=False)  # fmt: skip
-        assert_not_echoed(lambda_function.lambda_handler(event, None), hostile)
+        assert_not_echoed(handler(event, None), hostile)
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
-def test_a_hostile_stored_record_is_never_echoed_into_ssml(
-    alexa: Alexa, table: Any, hostile: str
+def test_hostile_session_attributes_on_a_real_place_are_never_echoed_into_ssml(
+    handler: Handler,
 ) -> None:
-    record = {"schema": 1, "move": hostile, "side": hostile, "in_progress": True,
-              "completed": 2, "revision": 4, "updated_at": hostile}  # fmt: skip
-    table.put_item(Item={"id": USER_ID, "attributes": record})
-    assert_not_echoed(alexa().launch().raw, hostile)
+    """The same, with a place this routine has, so the reply speaks of a move (and a stop
+    speaks of the place it could not save, from ``saved_place``)."""
+    for hostile in HOSTILE:
+        copy = hostile_session(hostile) | {"place": {"move": MOVES[1].id, "side": hostile}}
+        for intent in ("AMAZON.RepeatIntent", "ProgressIntent", "AMAZON.StopIntent"):
+            event = envelope(intent_request(intent), Caller(), "amzn1.session.X",
+                             {"upper_back": copy}, new=False)  # fmt: skip
+            assert_not_echoed(handler(event, None), hostile)
+
+
+@pytest.mark.parametrize("schema", [1, 2, 3])
+def test_a_hostile_stored_record_is_never_echoed_into_ssml(
+    alexa: Alexa, table: Any, schema: int
+) -> None:
+    """As the first shipped version wrote it, as this one does, and as a newer one might."""
+    for hostile in HOSTILE:
+        flat = {"schema": 1, "move": hostile, "side": hostile, "in_progress": True,
+                "completed": 2, "revision": 4, "updated_at": hostile}  # fmt: skip
+        record = flat if schema == 1 else hostile_session(hostile) | {"schema": schema}
+        table.put_item(Item={"id": USER_ID, "attributes": record})
+        conversation = alexa()
+        assert_not_echoed(conversation.launch().raw, hostile)
+        assert_not_echoed(conversation.say("AMAZON.StopIntent").raw, hostile)

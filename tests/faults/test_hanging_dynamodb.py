@@ -17,12 +17,11 @@ from typing import Any
 
 import pytest
 
-import lambda_function
-from sim.conversation import Turn
+from sim.conversation import Conversation, Turn
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, Alexa, Stored, named, text
+from tests.conversation.helpers import Alexa, Stored, place, revision, text
 from tests.faults.alexa_rules import assert_valid_response
-from upper_back.core.record import SESSION_KEY
+from tests.faults.support import Build, at, header, owed
 from upper_back.render import phrases
 
 DEADLINE_SECONDS = 3.0
@@ -100,14 +99,17 @@ def throttling_endpoint(request: pytest.FixtureRequest) -> Iterator[str]:
     thread.join(timeout=2)
 
 
-def point_dynamodb_at(monkeypatch: pytest.MonkeyPatch, url: str | None) -> None:
-    """Send the skill's DynamoDB calls to ``url`` (None: back to moto), as a new container
-    would: the next request builds a fresh resource from the environment."""
+def point_dynamodb_at(
+    monkeypatch: pytest.MonkeyPatch, build: Build, conversation: Conversation, url: str | None
+) -> None:
+    """Send the conversation's next requests to a new container whose DynamoDB is at ``url``
+    (None: back to moto): its handler builds a fresh resource from the environment on its first
+    request, as a cold container would. The session travels with the requests."""
     if url is None:
         monkeypatch.delenv(ENDPOINT_VARIABLE, raising=False)
     else:
         monkeypatch.setenv(ENDPOINT_VARIABLE, url)
-    lambda_function.reset()
+    conversation.handler = build()
 
 
 def timed(send: Callable[[], Turn], record_property: Callable[[str, object], None]) -> Turn:
@@ -129,61 +131,61 @@ def timed(send: Callable[[], Turn], record_property: Callable[[str, object], Non
 
 
 def test_a_launch_and_a_start_against_a_hanging_store_are_spoken_in_time(
-    table: Any, alexa: Alexa, stored: Stored, silent_endpoint: str,
+    build: Build, alexa: Alexa, stored: Stored, silent_endpoint: str,
     monkeypatch: pytest.MonkeyPatch, record_property: Callable[[str, object], None],
 ) -> None:  # fmt: skip
-    point_dynamodb_at(monkeypatch, silent_endpoint)
     conversation = alexa()
+    point_dynamodb_at(monkeypatch, build, conversation, silent_endpoint)
     launch = timed(conversation.launch, record_property)
     assert text(launch.ssml).startswith(text(phrases.COULD_NOT_LOAD))
     assert not launch.ends_session
     start = timed(lambda: conversation.say("StartRoutineIntent"), record_property)
-    assert f"move one of five: the {named(0)}" in text(start.ssml)
-    assert conversation.attributes[SESSION_KEY]["unsaved"] is True
+    assert header(0) in text(start.ssml)
+    assert owed(conversation)
 
-    point_dynamodb_at(monkeypatch, None)
+    point_dynamodb_at(monkeypatch, build, conversation, None)
     conversation.say("GoToMoveIntent", number=SlotValue("2"))
-    assert (stored(USER_ID) or {})["move"] == MOVES[1].id
+    assert place(stored(USER_ID)) == at(1)
 
 
 def test_a_save_that_hangs_still_plays_the_move_in_time_and_lands_once_the_store_answers(
-    table: Any, alexa: Alexa, stored: Stored, silent_endpoint: str,
+    build: Build, alexa: Alexa, stored: Stored, silent_endpoint: str,
     monkeypatch: pytest.MonkeyPatch, record_property: Callable[[str, object], None],
 ) -> None:  # fmt: skip
     conversation = alexa()
     conversation.launch()
     conversation.say("GoToMoveIntent", number=SlotValue("3"))
-    point_dynamodb_at(monkeypatch, silent_endpoint)
+    point_dynamodb_at(monkeypatch, build, conversation, silent_endpoint)
     turn = timed(lambda: conversation.say("GoToMoveIntent", number=SlotValue("4")), record_property)
-    assert f"move four of five: the {named(3)}" in text(turn.ssml)
-    assert (stored(USER_ID) or {})["move"] == MOVES[2].id
+    assert header(3) in text(turn.ssml)
+    assert place(stored(USER_ID)) == at(2)
     repeat = timed(lambda: conversation.say("AMAZON.RepeatIntent"), record_property)
-    assert f"move four of five: the {named(3)}" in text(repeat.ssml)
+    assert header(3) in text(repeat.ssml)
 
-    point_dynamodb_at(monkeypatch, None)
+    point_dynamodb_at(monkeypatch, build, conversation, None)
     conversation.say("AMAZON.RepeatIntent")
-    record = stored(USER_ID) or {}
-    assert (record["move"], record["revision"]) == (MOVES[3].id, 2)
-    assert conversation.attributes[SESSION_KEY]["unsaved"] is False
+    record = stored(USER_ID)
+    assert (place(record), revision(record)) == (at(3), 2)
+    assert not owed(conversation)
 
 
 def test_a_refused_connection_is_spoken_in_time_too(
-    table: Any, alexa: Alexa, refused_endpoint: str, monkeypatch: pytest.MonkeyPatch,
+    build: Build, alexa: Alexa, refused_endpoint: str, monkeypatch: pytest.MonkeyPatch,
     record_property: Callable[[str, object], None],
 ) -> None:  # fmt: skip
-    point_dynamodb_at(monkeypatch, refused_endpoint)
     conversation = alexa()
+    point_dynamodb_at(monkeypatch, build, conversation, refused_endpoint)
     launch = timed(conversation.launch, record_property)
     assert text(launch.ssml).startswith(text(phrases.COULD_NOT_LOAD))
     start = timed(lambda: conversation.say("AMAZON.YesIntent"), record_property)
-    assert f"move one of five: the {named(0)}" in text(start.ssml)
+    assert header(0) in text(start.ssml)
 
 
 def test_a_store_that_throttles_and_asks_to_retry_later_still_gets_an_answer_in_time(
-    table: Any, alexa: Alexa, throttling_endpoint: str, monkeypatch: pytest.MonkeyPatch,
+    build: Build, alexa: Alexa, throttling_endpoint: str, monkeypatch: pytest.MonkeyPatch,
     record_property: Callable[[str, object], None],
 ) -> None:  # fmt: skip
-    point_dynamodb_at(monkeypatch, throttling_endpoint)
     conversation = alexa()
+    point_dynamodb_at(monkeypatch, build, conversation, throttling_endpoint)
     launch = timed(conversation.launch, record_property)
     assert text(launch.ssml).startswith(text(phrases.COULD_NOT_LOAD))

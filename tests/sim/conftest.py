@@ -1,20 +1,22 @@
-"""The simulator sets environment variables (store path, log level) as its real runs do: every
-test here gets the environment back as it found it, so no other test meets a leftover store."""
+"""The simulator sets environment variables (metrics off, a DynamoDB endpoint) and the root log
+level as its real runs do: every test here gets both back as it found them."""
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 
 import pytest
 
-import lambda_function
-
 
 @pytest.fixture(autouse=True)
 def restore_environment() -> Iterator[None]:
     saved = dict(os.environ)
+    root = logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
     yield
     os.environ.clear()
     os.environ.update(saved)
-    lambda_function.reset()
+    root.setLevel(level)
+    root.handlers[:] = handlers

@@ -4,20 +4,32 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from collections.abc import Iterator
+import logging
+import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_model import RequestEnvelope
 
 import lambda_function
-from sim.cli import Simulator, main
-from sim.envelopes import Caller, envelope, launch_request
-from sim.local_store import SqliteAdapter
+from sim.cli import (
+    DEFAULT_TABLE,
+    ExtrasFormatter,
+    Simulator,
+    StoreChoice,
+    build_skill_handler,
+    main,
+)
+from sim.conversation import Conversation, Handler
+from sim.envelopes import SKILL_ID, USER_ID, Caller, SlotValue, envelope, launch_request
+from sim.local_store import SqliteStore
 from sim.nlu import Nlu
+from sim.render import readable
+from upper_back.adapters.port import Found
+from upper_back.core.routine import load_routine
+from upper_back.edge.app import ForeignSkillError, build_handler
+from upper_back.edge.config import Settings
+from upper_back.render import phrases
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,76 +198,169 @@ def test_the_locale_picks_the_request_locale_and_its_model() -> None:
     assert move["resolutionsPerAuthority"][0]["values"][0]["value"]["id"] == "rhomboid_push_up"
 
 
-def test_the_embedded_store_is_chosen_by_default_and_logs_are_quiet(tmp_path: Path) -> None:
+def test_the_embedded_store_is_chosen_by_default_and_only_metrics_are_switched_off(
+    tmp_path: Path,
+) -> None:
     environ: dict[str, str] = {}
-    run("", "--store", str(tmp_path / "s.sqlite3"), environ=environ)
-    assert environ["LOCAL_STORE_PATH"] == str(tmp_path / "s.sqlite3")
-    assert environ["POWERTOOLS_LOG_LEVEL"] == "WARNING"
-    assert environ["POWERTOOLS_METRICS_DISABLED"] == "true"
+    _, out, _ = run("", "--store", str(tmp_path / "s.sqlite3"), environ=environ)
+    assert f"embedded store {tmp_path / 's.sqlite3'}" in out.splitlines()[0]
+    assert environ == {"POWERTOOLS_METRICS_DISABLED": "true"}
 
 
-def test_verbose_leaves_the_skill_logs_on() -> None:
+def test_verbose_leaves_the_skill_metrics_on() -> None:
     environ: dict[str, str] = {}
     run("", "--verbose", environ=environ)
-    assert environ["POWERTOOLS_LOG_LEVEL"] == "INFO"
     assert "POWERTOOLS_METRICS_DISABLED" not in environ
 
 
 def test_a_dynamodb_endpoint_replaces_the_embedded_store(tmp_path: Path) -> None:
-    environ = {
-        "LOCAL_STORE_PATH": "/somewhere",
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-    }
-    run("", "--dynamodb-endpoint", "http://localhost:8000", "--table", "t", environ=environ)
-    assert "LOCAL_STORE_PATH" not in environ
+    environ = {"AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none")}
+    _, out, _ = run(
+        "", "--dynamodb-endpoint", "http://localhost:8000", "--table", "t", environ=environ
+    )
+    assert "DynamoDB at http://localhost:8000, table t" in out.splitlines()[0]
     assert environ["AWS_ENDPOINT_URL_DYNAMODB"] == "http://localhost:8000"
-    assert environ["TABLE_NAME"] == "t"
     assert environ["AWS_DEFAULT_REGION"] == "us-east-1"
-    assert environ["AWS_ACCESS_KEY_ID"] == "local"
+    assert environ["AWS_ACCESS_KEY_ID"] == environ["AWS_SECRET_ACCESS_KEY"] == "local"
+    assert "TABLE_NAME" not in environ  # the table reaches the skill through its Settings
 
 
-def test_a_dynamodb_endpoint_keeps_the_region_and_credentials_already_set() -> None:
-    environ = {"AWS_REGION": "eu-west-1", "AWS_PROFILE": "dev"}
-    run("", "--dynamodb-endpoint", "http://localhost:8000", environ=environ)
+def test_a_dynamodb_endpoint_keeps_the_region_credentials_and_table_already_set() -> None:
+    environ = {"AWS_REGION": "eu-west-1", "AWS_PROFILE": "dev", "TABLE_NAME": "mine"}
+    _, out, _ = run("", "--dynamodb-endpoint", "http://localhost:8000", environ=environ)
     assert "AWS_DEFAULT_REGION" not in environ
     assert "AWS_ACCESS_KEY_ID" not in environ
-    assert environ["TABLE_NAME"] == "upper-back-routine"
+    assert "table mine" in out.splitlines()[0]
 
 
-@pytest.fixture
-def real_skill(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The real lambda_handler on the embedded store; the environment restored afterwards."""
-    for name in ("LOCAL_STORE_PATH", "POWERTOOLS_LOG_LEVEL", "POWERTOOLS_METRICS_DISABLED"):
-        monkeypatch.setenv(name, os.environ.get(name, ""))
-    lambda_function.reset()
-    yield
-    lambda_function.reset()
+def test_the_table_defaults_to_the_simulators_own() -> None:
+    _, out, _ = run("", "--dynamodb-endpoint", "http://localhost:8000", environ={})
+    assert f"table {DEFAULT_TABLE}" in out.splitlines()[0]
 
 
-def _alexa_request() -> RequestEnvelope:
-    event = envelope(launch_request(), Caller(), session_id="amzn1.echo-api.session.1")
-    parsed: RequestEnvelope = DefaultSerializer().deserialize(json.dumps(event), RequestEnvelope)
-    return parsed
+def test_a_table_without_an_endpoint_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        run("", "--table", "t")
+    assert "--table only applies with --dynamodb-endpoint" in capsys.readouterr().err
 
 
-def _launch_reply(store: str) -> str:
-    lambda_function.reset()  # each run of the simulator builds the skill afresh
+# --- the real skill ---------------------------------------------------------------------------
+
+
+def test_the_simulator_builds_its_skill_with_the_factory_lambda_runs(tmp_path: Path) -> None:
+    handler = build_skill_handler(StoreChoice(sqlite_path=tmp_path / "s.sqlite3"), SKILL_ID)
+    deployed = lambda_function.lambda_handler
+    assert (handler.__module__, handler.__qualname__) == (
+        deployed.__module__,
+        deployed.__qualname__,
+    )
+    assert deployed.__module__ == build_handler.__module__
+
+
+def test_the_simulators_skill_refuses_a_request_for_another_skill_before_reading(
+    tmp_path: Path,
+) -> None:
+    """As the deployed function does with its SKILL_ID: every request goes through the
+    factory's whole handler, its guard included (the store's file is not even opened)."""
+    path = tmp_path / "s.sqlite3"
+    handler = build_skill_handler(StoreChoice(sqlite_path=path), SKILL_ID)
+    other = envelope(launch_request(), Caller(skill_id="amzn1.ask.skill.other"), "session.1")
+    with pytest.raises(ForeignSkillError):
+        handler(other, None)
+    assert not path.exists()
+    mine = envelope(launch_request(), Caller(), session_id="session.2")
+    assert handler(mine, None)["response"]["outputSpeech"]["ssml"]
+    assert path.exists()
+
+
+def prefix(template: str) -> str:
+    """A phrase's words up to its first field."""
+    return template.partition("{")[0]
+
+
+WELCOME_BACK = prefix(phrases.WELCOME_BACK_IN_PROGRESS)
+
+
+def spoken(index: int) -> str:
+    """How the skill names the move at ``index`` (0-based) in en-US."""
+    return load_routine().moves[index].spoken_name("en-US")
+
+
+def _launch_reply(store: Path) -> str:
     out = io.StringIO()
     script = io.StringIO("open upper back routine\n")
-    assert main(["--store", store], stdin=script, stdout=out) == 0
-    return out.getvalue().split("(LaunchRequest, new session)")[1]
+    assert main(["--store", str(store)], stdin=script, stdout=out) == 0
+    reply = out.getvalue().split("(LaunchRequest, new session)")[1]
+    return " ".join(reply.split())  # unwrapped
 
 
-@pytest.mark.usefixtures("real_skill")
 def test_the_place_is_remembered_across_two_simulator_runs(tmp_path: Path) -> None:
-    store = str(tmp_path / "store.sqlite3")
+    store = tmp_path / "store.sqlite3"
     script = io.StringIO("open upper back routine\nstart\nnext move\nstop\n")
-    assert main(["--store", store], stdin=script, stdout=io.StringIO()) == 0
-    assert "wall_splat" in str(SqliteAdapter(store).get_attributes(_alexa_request()))
+    assert main(["--store", str(store)], stdin=script, stdout=io.StringIO()) == 0
+    found = SqliteStore(store).load(USER_ID)
+    assert isinstance(found, Found)
+    assert found.record["place"]["move"] == "wall_splat"
     remembered = _launch_reply(store)
-    fresh = _launch_reply(str(tmp_path / "fresh.sqlite3"))
-    assert "wall splat" in remembered
-    assert remembered != fresh
+    fresh = _launch_reply(tmp_path / "fresh.sqlite3")
+    assert WELCOME_BACK in remembered
+    assert spoken(1) in remembered
+    assert WELCOME_BACK not in fresh
+
+
+def test_a_place_an_earlier_simulator_saved_is_offered_back(tmp_path: Path) -> None:
+    """Stores written before the redesign hold flat v1 records: the skill upgrades them."""
+    store = tmp_path / "store.sqlite3"
+    v1 = {"schema": 1, "move": "can_openers", "side": "", "in_progress": True, "completed": 0}
+    with sqlite3.connect(store) as connection:
+        connection.execute("CREATE TABLE attributes (id TEXT PRIMARY KEY, attributes TEXT)")
+        connection.execute("INSERT INTO attributes VALUES (?, ?)", (USER_ID, json.dumps(v1)))
+    reply = _launch_reply(store)
+    assert WELCOME_BACK in reply
+    assert spoken(2) in reply
+
+
+SCRIPT = [
+    ("launch", None),
+    ("StartRoutineIntent", None),
+    ("NextMoveIntent", None),
+    ("AMAZON.RepeatIntent", None),
+    ("GoToMoveIntent", "4"),
+    ("ProgressIntent", None),
+    ("AMAZON.StopIntent", None),
+    ("launch", None),
+    ("AMAZON.YesIntent", None),
+    ("AMAZON.PauseIntent", None),
+]
+
+
+def _speech(handler: Handler) -> list[tuple[str, str, bool]]:
+    person = Conversation(handler, Caller())
+    turns = []
+    for request, number in SCRIPT:
+        if request == "launch":
+            turn = person.launch()
+        elif number is not None:
+            turn = person.say(request, number=SlotValue(number))
+        else:
+            turn = person.say(request)
+        turns.append((readable(turn.ssml), readable(turn.reprompt), turn.ends_session))
+    return turns
+
+
+def test_the_simulator_on_sqlite_says_what_the_skill_on_dynamodb_says(
+    table: Any, tmp_path: Path
+) -> None:
+    """The same turns, the embedded store against the production store on moto: a store that
+    behaved differently (a save refused, a place lost) would change what the user hears."""
+    simulated = _speech(build_skill_handler(StoreChoice(sqlite_path=tmp_path / "s.db"), SKILL_ID))
+    deployed = _speech(build_handler(Settings(table_name=table.name, skill_id=SKILL_ID)))
+    assert simulated == deployed
+    goodbye, welcome_back = simulated[6][0], simulated[7][0]
+    assert goodbye.startswith(prefix(phrases.GOODBYE_SAVED))
+    assert spoken(3) in goodbye
+    assert welcome_back.startswith(WELCOME_BACK)
+    assert spoken(3) in welcome_back
 
 
 def test_a_one_shot_pause_is_not_understood_because_alexa_sends_it_only_in_a_session(
@@ -273,3 +378,10 @@ def test_a_one_shot_pause_is_not_understood_because_alexa_sends_it_only_in_a_ses
         ["--store", str(tmp_path / "s.sqlite3")], stdin=script, stdout=io.StringIO(), handler=skill
     )
     assert sent == ["AMAZON.FallbackIntent"]
+
+
+def test_verbose_log_lines_keep_the_fields_the_skill_logs_as_extra() -> None:
+    record = logging.LogRecord("upper_back", logging.INFO, __file__, 1, "turn", None, None)
+    record.command, record.move = "next", 2
+    line = ExtrasFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert line == "INFO upper_back: turn command=next move=2"

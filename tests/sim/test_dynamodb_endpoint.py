@@ -1,10 +1,12 @@
-"""The simulator on a DynamoDB endpoint instead of its embedded store: boto3 resolves the endpoint
-from AWS_ENDPOINT_URL_DYNAMODB, as it would for DynamoDB Local. moto's server stands in for it,
-on loopback only."""
+"""The simulator on a DynamoDB endpoint instead of its embedded store: the production store,
+built by the factory from the table name alone, with boto3 resolving the endpoint from
+AWS_ENDPOINT_URL_DYNAMODB as it would for DynamoDB Local. moto's server stands in for it, on
+loopback only."""
 
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +16,8 @@ from moto.server import ThreadedMotoServer
 
 from sim.cli import main
 from sim.envelopes import USER_ID
+from upper_back.core.routine import load_routine
+from upper_back.render import phrases
 
 TABLE = "upper-back-routine-local"
 
@@ -38,10 +42,13 @@ def test_a_conversation_on_a_dynamodb_endpoint_keeps_the_place_there(endpoint: s
     script = io.StringIO("open upper back routine\nstart\nskip to can openers\nstop\n")
     args = ["--dynamodb-endpoint", endpoint, "--table", TABLE]
     assert main(args, stdin=script, stdout=io.StringIO()) == 0
+    assert os.environ["AWS_ENDPOINT_URL_DYNAMODB"] == endpoint
     table = boto3.resource("dynamodb", endpoint_url=endpoint, region_name="us-east-1").Table(TABLE)
-    record: Any = table.get_item(Key={"id": USER_ID})["Item"]["attributes"]
-    assert record["move"] == "can_openers"
+    item: Any = table.get_item(Key={"id": USER_ID})["Item"]
+    assert item["attributes"]["place"]["move"] == "can_openers"
+    assert item["attributes"]["revision"] == 2  # start, then the skip: one PutItem each
     out = io.StringIO()
     assert main(args, stdin=io.StringIO("open upper back routine\n"), stdout=out) == 0
-    assert "welcome back" in out.getvalue().lower()
-    assert "can openers" in out.getvalue()
+    said = " ".join(out.getvalue().split())  # unwrapped
+    assert phrases.WELCOME_BACK_IN_PROGRESS.partition("{")[0] in said
+    assert load_routine().moves[2].spoken_name("en-US") in said

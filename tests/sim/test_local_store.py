@@ -1,133 +1,172 @@
-"""The embedded store keeps each caller's record across runs, as DynamoDB would."""
+"""The simulator's SQLite store: what only a file-backed store can get wrong. The port's own
+contract (the revision rule, Stale, Decimals, floats refused) is checked for every store in
+tests/contract/test_progress_store.py."""
 
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
-from ask_sdk_core.exceptions import PersistenceException
-from ask_sdk_core.serialize import DefaultSerializer
-from ask_sdk_dynamodb.partition_keygen import user_id_partition_keygen
-from ask_sdk_model import RequestEnvelope
 
-from sim.envelopes import Caller, envelope, launch_request
-from sim.local_store import SqliteAdapter
+from sim.local_store import SqliteStore
+from upper_back.adapters.port import Found, ProgressStore, Saved, Stale, Unavailable
 
+KEY = "amzn1.ask.account.ALICE"
 RECORD: dict[str, Any] = {
-    "schema": 1,
-    "move": "wall_splat",
-    "side": 0,
-    "in_progress": True,
-    "updated": "2026-11-24T06:00:00Z",
-    "history": {"completed": 3, "ids": ["a", "b"]},
+    "schema": 2,
+    "revision": 1,
+    "place": {"move": "wall_splat", "side": "left"},
+    "progress": {"completed": 3, "days": ["2026-11-23", "2026-11-24"]},
+    "note": "naïve café",
 }
 
 
-def request_from(user: str = "ALICE", person: str | None = None) -> RequestEnvelope:
-    caller = Caller(user_id=f"amzn1.ask.account.{user}", person_id=person)
-    event = envelope(launch_request(), caller, session_id="amzn1.echo-api.session.1")
-    parsed: RequestEnvelope = DefaultSerializer().deserialize(json.dumps(event), RequestEnvelope)
-    return parsed
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    return tmp_path / "nested" / "folder" / "store.sqlite3"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteAdapter:
-    return SqliteAdapter(tmp_path / "nested" / "folder" / "store.sqlite3")
+def store(path: Path) -> SqliteStore:
+    return SqliteStore(path)
 
 
-def test_a_caller_with_no_record_gets_an_empty_dict(store: SqliteAdapter) -> None:
-    assert store.get_attributes(request_from()) == {}
+@pytest.fixture
+def store_logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    caplog.set_level(logging.DEBUG, logger="sim.store")
+    return caplog
 
 
-def test_saved_attributes_come_back_equal(store: SqliteAdapter) -> None:
-    store.save_attributes(request_from(), RECORD)
-    assert store.get_attributes(request_from()) == RECORD
+def raw_rows(path: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(path) as connection:
+        return list(connection.execute("SELECT id, attributes FROM attributes ORDER BY id"))
 
 
-def test_the_folder_and_table_are_created_on_first_use(tmp_path: Path) -> None:
-    path = tmp_path / "a" / "b" / "store.sqlite3"
-    SqliteAdapter(path).save_attributes(request_from(), {"move": "can_openers"})
+def put_raw(path: Path, key: str, text: str) -> None:
+    """A row as an earlier simulator (or a damaged file) left it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "CREATE TABLE IF NOT EXISTS attributes (id TEXT PRIMARY KEY, attributes TEXT NOT NULL)"
+        )
+        connection.execute("INSERT INTO attributes VALUES (?, ?)", (key, text))
+
+
+def test_the_store_is_a_progress_store(store: SqliteStore) -> None:
+    port: ProgressStore = store
+    assert port.load(KEY) == Found({})
+
+
+def test_nothing_is_created_until_the_first_call_then_folder_file_and_table_are(
+    path: Path, store: SqliteStore
+) -> None:
+    assert not path.parent.exists()
+    assert store.save(KEY, RECORD, 0) == Saved()
     assert path.is_file()
+    assert [key for key, _ in raw_rows(path)] == [KEY]
 
 
-def test_numbers_come_back_as_decimal_like_dynamodb(store: SqliteAdapter) -> None:
-    store.save_attributes(request_from(), {"side": 1, "nested": {"count": Decimal(4)}})
-    back = store.get_attributes(request_from())
-    assert back == {"side": 1, "nested": {"count": 4}}
-    assert isinstance(back["side"], Decimal)
-    assert isinstance(back["nested"]["count"], Decimal)
+def test_the_record_outlives_the_store_like_two_simulator_runs(path: Path) -> None:
+    assert SqliteStore(path).save(KEY, RECORD, 0) == Saved()
+    assert SqliteStore(str(path)).load(KEY) == Found(RECORD)
 
 
-def test_floats_are_refused_like_dynamodb_and_nothing_is_written(store: SqliteAdapter) -> None:
-    with pytest.raises(PersistenceException, match="float"):
-        store.save_attributes(request_from(), {"hold": {"seconds": [1.5]}})
-    assert store.get_attributes(request_from()) == {}
+def test_the_row_holds_the_record_as_json(path: Path, store: SqliteStore) -> None:
+    store.save(KEY, RECORD, 0)
+    [(_, text)] = raw_rows(path)
+    assert json.loads(text) == RECORD
 
 
-def test_a_save_replaces_the_whole_record(store: SqliteAdapter) -> None:
-    store.save_attributes(request_from(), {"move": "wall_splat", "side": 1})
-    store.save_attributes(request_from(), {"move": "can_openers"})
-    assert store.get_attributes(request_from()) == {"move": "can_openers"}
+def test_a_place_an_earlier_simulator_saved_still_reads(path: Path) -> None:
+    """The first simulator store (the SDK-adapter era) wrote the same table, flat v1 records."""
+    v1 = {"schema": 1, "move": "can_openers", "side": "", "in_progress": True, "completed": 2}
+    put_raw(path, KEY, json.dumps(v1))
+    found = SqliteStore(path).load(KEY)
+    assert found == Found(v1)
+    assert isinstance(found, Found)
+    assert type(found.record["completed"]) is Decimal
 
 
-def test_two_users_are_kept_apart(store: SqliteAdapter) -> None:
-    store.save_attributes(request_from("ALICE"), {"move": "wall_splat"})
-    store.save_attributes(request_from("BOB"), {"move": "can_openers"})
-    assert store.get_attributes(request_from("ALICE")) == {"move": "wall_splat"}
-    assert store.get_attributes(request_from("BOB")) == {"move": "can_openers"}
+def test_numbers_keep_every_digit_as_dynamodb_keeps_them(store: SqliteStore) -> None:
+    numbers = {"revision": 1, "tenth": Decimal("0.1"), "big": 10**20, "exp": Decimal("1E+2")}
+    assert store.save(KEY, numbers, 0) == Saved()
+    found = store.load(KEY)
+    assert isinstance(found, Found)
+    assert found.record == numbers
+    assert str(found.record["tenth"]) == "0.1"  # not 0.1000000000000000055511151231257827
+    assert all(type(value) is Decimal for value in found.record.values())
 
 
-def test_recognised_voices_in_one_household_are_kept_apart(store: SqliteAdapter) -> None:
-    person = "amzn1.ask.person.CAROL"
-    store.save_attributes(request_from("HOME", person), {"move": "bridge_reach_over"})
-    assert store.get_attributes(request_from("HOME")) == {}
-    assert store.get_attributes(request_from("HOME", person)) == {"move": "bridge_reach_over"}
-    # The same voice is known by person id, whichever account's device hears it.
-    assert store.get_attributes(request_from("OTHER", person)) == {"move": "bridge_reach_over"}
+@pytest.mark.parametrize(
+    "value",
+    [Decimal("NaN"), Decimal("Infinity"), {1, 2}, b"bytes", {1: "not a string key"}],
+    ids=["nan", "infinity", "set", "bytes", "int-key"],
+)
+def test_what_the_store_cannot_keep_is_refused_and_nothing_is_written(
+    path: Path, store: SqliteStore, value: object
+) -> None:
+    assert store.save(KEY, {"revision": 1, "value": value}, 0) == Unavailable("TypeError")
+    assert store.load(KEY) == Found({})
 
 
-def test_the_partition_key_can_be_the_user_id_alone(tmp_path: Path) -> None:
-    store = SqliteAdapter(tmp_path / "store.sqlite3", partition_keygen=user_id_partition_keygen)
-    store.save_attributes(request_from("HOME", "amzn1.ask.person.CAROL"), {"move": "wall_splat"})
-    assert store.get_attributes(request_from("HOME")) == {"move": "wall_splat"}
+def test_a_row_that_is_not_a_json_object_reads_as_empty_and_takes_only_a_first_save(
+    path: Path, store_logs: pytest.LogCaptureFixture
+) -> None:
+    put_raw(path, KEY, "[1, 2")
+    store = SqliteStore(path)
+    assert store.load(KEY) == Found({})
+    assert store.save(KEY, {"revision": 3}, 2) == Stale({})
+    assert store.save(KEY, {"revision": 1}, 0) == Saved()
+    assert store.load(KEY) == Found({"revision": 1})
+    assert "not a JSON object" in store_logs.text
+    assert KEY not in store_logs.text
 
 
-def test_delete_forgets_only_that_caller(store: SqliteAdapter) -> None:
-    store.save_attributes(request_from("ALICE"), {"move": "wall_splat"})
-    store.save_attributes(request_from("BOB"), {"move": "can_openers"})
-    store.delete_attributes(request_from("ALICE"))
-    assert store.get_attributes(request_from("ALICE")) == {}
-    assert store.get_attributes(request_from("BOB")) == {"move": "can_openers"}
-
-
-def test_deleting_a_caller_with_no_record_is_not_an_error(store: SqliteAdapter) -> None:
-    store.delete_attributes(request_from("NOBODY"))
-    assert store.get_attributes(request_from("NOBODY")) == {}
-
-
-def test_the_record_outlives_the_adapter_like_two_simulator_runs(tmp_path: Path) -> None:
-    path = tmp_path / "store.sqlite3"
-    SqliteAdapter(path).save_attributes(request_from(), RECORD)
-    assert SqliteAdapter(str(path)).get_attributes(request_from()) == RECORD
-
-
-def test_an_unwritable_path_raises_persistence_exception(tmp_path: Path) -> None:
+def test_an_unusable_path_is_an_answer_never_an_exception(
+    tmp_path: Path, store_logs: pytest.LogCaptureFixture
+) -> None:
     blocker = tmp_path / "not-a-folder"
-    blocker.write_text("a file where a folder should be")
-    store = SqliteAdapter(blocker / "store.sqlite3")
-    with pytest.raises(PersistenceException, match="save"):
-        store.save_attributes(request_from(), {"move": "wall_splat"})
-    with pytest.raises(PersistenceException, match="retrieve"):
-        store.get_attributes(request_from())
-    with pytest.raises(PersistenceException, match="delete"):
-        store.delete_attributes(request_from())
+    blocker.write_text("a file where a folder should be", encoding="utf-8")
+    store = SqliteStore(blocker / "store.sqlite3")
+    assert store.load(KEY) == Unavailable("FileExistsError")
+    assert store.save(KEY, RECORD, 0) == Unavailable("FileExistsError")
+    assert store.delete(KEY) is False
+    lines = [r.getMessage() for r in store_logs.records if r.name == "sim.store"]
+    assert lines == [f"store {op} failed: FileExistsError" for op in ("load", "save", "delete")]
+    assert KEY not in store_logs.text
 
 
-def test_a_file_that_is_not_a_database_raises_persistence_exception(tmp_path: Path) -> None:
+def test_a_file_that_is_not_a_database_is_unavailable(tmp_path: Path) -> None:
     path = tmp_path / "store.sqlite3"
     path.write_bytes(b"this is not an SQLite database, just some bytes" * 20)
-    with pytest.raises(PersistenceException):
-        SqliteAdapter(path).get_attributes(request_from())
+    store = SqliteStore(path)
+    assert store.load(KEY) == Unavailable("DatabaseError")
+    assert store.save(KEY, RECORD, 0) == Unavailable("DatabaseError")
+    assert store.delete(KEY) is False
+
+
+def test_a_file_another_process_holds_is_unavailable_after_the_busy_timeout(
+    path: Path,
+) -> None:
+    """Each call checks the revision and writes in one transaction that locks the file, so
+    two simulators on one file cannot both pass the check; a call that cannot get the lock
+    gives up after the busy timeout."""
+    store = SqliteStore(path, busy_timeout=0.05)
+    assert store.save(KEY, RECORD, 0) == Saved()
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        assert store.save(KEY, {**RECORD, "revision": 2}, 1) == Unavailable("OperationalError")
+        assert time.monotonic() - started < 1.0
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert store.load(KEY) == Found(RECORD)
+    assert store.save(KEY, {**RECORD, "revision": 2}, 1) == Saved()

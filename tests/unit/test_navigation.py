@@ -1,356 +1,480 @@
-"""step(): every command from representative places, the edges, and invariants under random use."""
+"""step(): a table of commands from representative states, every command from every state of the
+real routine, walks over other routines, and invariants under random conversations."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, date, datetime
 from itertools import product
+from typing import get_args
 
 import pytest
 from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from upper_back.core.navigation import (
-    ENDS_SESSION,
+from upper_back.core.commands import (
+    AskProgress,
     Command,
-    Kind,
-    Layout,
-    Outcome,
-    Position,
-    Question,
+    GoTo,
+    Help,
+    Launch,
+    Next,
+    NextSide,
+    No,
+    NotUnderstood,
+    Pause,
+    Previous,
+    Repeat,
+    Resume,
+    SessionEnd,
+    Start,
+    Stop,
+    Yes,
 )
-from upper_back.core.navigation import step as nav_step
+from upper_back.core.navigation import Context, Transition, step
+from upper_back.core.outcomes import (
+    AlreadyAtFirst,
+    Entry,
+    Finished,
+    Goodbye,
+    HelpGiven,
+    Misheard,
+    NoOtherSide,
+    NoSuchMove,
+    NotNow,
+    NotStartedYet,
+    OfferRestart,
+    Outcome,
+    Paused,
+    Played,
+    PlayedLast,
+    ProgressReport,
+    SaveState,
+    Silent,
+    WelcomeBack,
+    WelcomeBackDone,
+    WelcomeNew,
+)
 from upper_back.core.routine import load_routine
+from upper_back.core.state import (
+    AtMove,
+    Layout,
+    NotStarted,
+    Place,
+    Preferences,
+    Progress,
+    Question,
+    UserState,
+)
 
-ROUTINE = load_routine()
-LAYOUT: Layout = tuple(move.parts for move in ROUTINE.moves)
-LAST = len(LAYOUT) - 1
-SPLIT = next(i for i, move in enumerate(ROUTINE.moves) if move.split_sides)
-MIDDLE = next(i for i in range(1, LAST) if LAYOUT[i] == 1 and LAYOUT[i - 1] > 1)
+NOW = datetime(2025, 3, 14, 7, 30, tzinfo=UTC)
+LAYOUT: Layout = (1, 2, 2, 1, 1)
+"""The real routine's shape, written out: the cases below are stated for it."""
+CONTEXT = Context(LAYOUT, NOW)
+SAVE = (SaveState(),)
+KEEP = ()
 
-NOT_STARTED = Position()
-FIRST = Position(0, 0, in_progress=True, question=Question.NEXT)
-SPLIT_FIRST = Position(SPLIT, 0, in_progress=True, completed=1)
-SPLIT_SECOND = Position(SPLIT, 1, in_progress=True, completed=1)
-MIDDLE_MOVE = Position(MIDDLE, 0, in_progress=True)
-LAST_MOVE = Position(LAST, LAYOUT[LAST] - 1, in_progress=True, completed=4)
-DONE_BEFORE = Position(completed=2)
-PLACES = (NOT_STARTED, FIRST, SPLIT_FIRST, SPLIT_SECOND, MIDDLE_MOVE, LAST_MOVE, DONE_BEFORE)
-IN_PROGRESS = tuple(p for p in PLACES if p.in_progress)
-TARGETS = (None, -1, 0, 2, 4, 5, 99)
-
-
-def step(
-    position: Position, command: Command, target: int | None = None
-) -> tuple[Position, Outcome]:
-    return nav_step(LAYOUT, position, command, target)
-
-
-def playing(position: Position, move: int, part: int = 0) -> Position:
-    """``position`` moved to a move being played, which asks whether to go on."""
-    return replace(position, move=move, part=part, in_progress=True, question=Question.NEXT)
+NEW = UserState()
+FIRST = UserState(AtMove(0))  # the rhomboid push-up, one part
+WALL_LEFT = UserState(AtMove(1, 0), Progress(1))  # the wall splat, split: first side
+WALL_RIGHT = UserState(AtMove(1, 1), Progress(1))  # ... and its second side
+ELEVEN = UserState(AtMove(3))  # the move before the last
+LAST = UserState(AtMove(4), Progress(4))  # the bridge and reach-over: the routine's final part
+DONE_BEFORE = UserState(progress=Progress(2))  # finished twice, nothing under way
+PLACES = (NEW, FIRST, WALL_LEFT, WALL_RIGHT, ELEVEN, LAST, DONE_BEFORE)
 
 
-def valid(layout: Layout, position: Position) -> bool:
-    return 0 <= position.move < len(layout) and 0 <= position.part < layout[position.move]
+def at(move: int, part: int = 0, completed: int = 0) -> UserState:
+    return UserState(AtMove(move, part), Progress(completed))
 
 
-def all_places(layout: Layout) -> list[tuple[int, int]]:
-    return [(move, part) for move, parts in enumerate(layout) for part in range(parts)]
+def done(completed: int) -> UserState:
+    return UserState(progress=Progress(completed))
 
 
-PLAY = Outcome(Kind.PLAY)
-ON = Outcome(Kind.PLAY, advanced=True)  # moved on to the next move: one whole move done
-STARTED = Outcome(Kind.PLAY, started=True)  # the routine began at its first move
-ON_SIDE = Outcome(Kind.PLAY, continued=True)  # on to the other side of the same move
+def test_the_cases_below_are_written_for_the_real_routine() -> None:
+    """If the content's shape changes, the literal places in this file need a new look."""
+    assert tuple(move.parts for move in load_routine().moves) == LAYOUT
+
+
+Q = Question
 CASES = [
     # next
-    ("next-not-started", NOT_STARTED, Command.NEXT, None, playing(NOT_STARTED, 0),
-     replace(STARTED, first_time=True)),
-    ("next-first", FIRST, Command.NEXT, None, playing(FIRST, 1), ON),
-    ("next-split-1st", SPLIT_FIRST, Command.NEXT, None, playing(SPLIT_FIRST, SPLIT, 1), ON_SIDE),
-    ("next-split-2nd", SPLIT_SECOND, Command.NEXT, None, playing(SPLIT_SECOND, SPLIT + 1), ON),
-    # MIDDLE is the move before the last: doing the last part finishes the routine at once
-    ("next-middle", MIDDLE_MOVE, Command.NEXT, None, Position(completed=1),
-     Outcome(Kind.PLAY_LAST, advanced=True, finished=True)),
-    ("next-last", LAST_MOVE, Command.NEXT, None, Position(completed=5),
-     Outcome(Kind.FINISHED, advanced=True, finished=True)),
-    ("next-done-before", DONE_BEFORE, Command.NEXT, None, playing(DONE_BEFORE, 0), STARTED),
+    ("next-new", NEW, Q.NONE, Next(),
+     Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.STARTED, 0, safety_first=True), SAVE)),
+    ("next-first", FIRST, Q.NEXT, Next(),
+     Transition(at(1), Q.NEXT, Played(AtMove(1), Entry.ADVANCED, 0), SAVE)),
+    ("next-wall-left", WALL_LEFT, Q.NEXT, Next(),
+     Transition(at(1, 1, 1), Q.NEXT, Played(AtMove(1, 1), Entry.CONTINUED, 1), SAVE)),
+    ("next-wall-right", WALL_RIGHT, Q.NEXT, Next(),
+     Transition(at(2, 0, 1), Q.NEXT, Played(AtMove(2), Entry.ADVANCED, 1), SAVE)),
+    # the last part is played and the routine finished in one reply, stored as done at once
+    ("next-before-last", ELEVEN, Q.NEXT, Next(),
+     Transition(done(1), Q.NONE, PlayedLast(AtMove(4), Entry.ADVANCED, 1, finished=1), SAVE)),
+    ("next-last", LAST, Q.NEXT, Next(), Transition(done(5), Q.NONE, Finished(5), SAVE)),
+    ("next-done-before", DONE_BEFORE, Q.START, Next(),
+     Transition(at(0, 0, 2), Q.NEXT, Played(AtMove(0), Entry.STARTED, 2), SAVE)),
     # previous
-    ("prev-not-started", NOT_STARTED, Command.PREVIOUS, None, NOT_STARTED, Outcome(Kind.AT_FIRST)),
-    ("prev-first", FIRST, Command.PREVIOUS, None, FIRST, Outcome(Kind.AT_FIRST)),
-    ("prev-split-1st", SPLIT_FIRST, Command.PREVIOUS, None,
-     playing(SPLIT_FIRST, SPLIT - 1, LAYOUT[SPLIT - 1] - 1), PLAY),
-    ("prev-split-2nd", SPLIT_SECOND, Command.PREVIOUS, None, playing(SPLIT_SECOND, SPLIT), PLAY),
-    ("prev-middle", MIDDLE_MOVE, Command.PREVIOUS, None,
-     playing(MIDDLE_MOVE, MIDDLE - 1, LAYOUT[MIDDLE - 1] - 1), PLAY),
-    ("prev-last", LAST_MOVE, Command.PREVIOUS, None,
-     playing(LAST_MOVE, LAST - 1, LAYOUT[LAST - 1] - 1), PLAY),
-    ("prev-done-before", DONE_BEFORE, Command.PREVIOUS, None, DONE_BEFORE, Outcome(Kind.AT_FIRST)),
-    # repeat: replays a move in progress, else says the welcome again
-    ("repeat-split-2nd", SPLIT_SECOND, Command.REPEAT, None, playing(SPLIT_SECOND, SPLIT, 1), PLAY),
-    ("repeat-last", LAST_MOVE, Command.REPEAT, None, Position(completed=5),
-     Outcome(Kind.PLAY_LAST, finished=True)),
-    ("repeat-not-started", NOT_STARTED, Command.REPEAT, None,
-     replace(NOT_STARTED, question=Question.START), Outcome(Kind.WELCOME_NEW)),
-    ("repeat-resume-question", replace(MIDDLE_MOVE, question=Question.RESUME), Command.REPEAT,
-     None, replace(MIDDLE_MOVE, question=Question.RESUME),
-     Outcome(Kind.WELCOME_BACK_IN_PROGRESS)),
-    # goto
-    ("goto-3-from-first", FIRST, Command.GOTO, 2, playing(FIRST, 2), PLAY),
-    ("goto-1-from-last", LAST_MOVE, Command.GOTO, 0, playing(LAST_MOVE, 0), PLAY),
-    ("goto-from-not-started", NOT_STARTED, Command.GOTO, LAST, NOT_STARTED,
-     Outcome(Kind.PLAY_LAST, first_time=True)),  # only the last move: no routine to count
-    ("goto-6", MIDDLE_MOVE, Command.GOTO, 5, MIDDLE_MOVE, Outcome(Kind.NO_SUCH_MOVE, requested=6)),
-    ("goto-100", FIRST, Command.GOTO, 99, FIRST, Outcome(Kind.NO_SUCH_MOVE, requested=100)),
-    ("goto-0", SPLIT_SECOND, Command.GOTO, -1, SPLIT_SECOND,
-     Outcome(Kind.NO_SUCH_MOVE, requested=0)),
-    ("goto-unnamed", LAST_MOVE, Command.GOTO, None, LAST_MOVE, Outcome(Kind.NO_SUCH_MOVE)),
+    ("previous-new", NEW, Q.NONE, Previous(), Transition(NEW, Q.NONE, NotStartedYet())),
+    ("previous-first", FIRST, Q.NEXT, Previous(), Transition(FIRST, Q.NEXT, AlreadyAtFirst())),
+    ("previous-wall-left", WALL_LEFT, Q.NEXT, Previous(),
+     Transition(at(0, 0, 1), Q.NEXT, Played(AtMove(0), Entry.AGAIN, 1), SAVE)),
+    ("previous-wall-right", WALL_RIGHT, Q.NEXT, Previous(),
+     Transition(at(1, 0, 1), Q.NEXT, Played(AtMove(1, 0), Entry.AGAIN, 1), SAVE)),
+    ("previous-before-last", ELEVEN, Q.NEXT, Previous(),
+     Transition(at(2, 1), Q.NEXT, Played(AtMove(2, 1), Entry.AGAIN, 0), SAVE)),
+    ("previous-last", LAST, Q.NEXT, Previous(),
+     Transition(at(3, 0, 4), Q.NEXT, Played(AtMove(3), Entry.AGAIN, 4), SAVE)),
+    ("previous-done-before", DONE_BEFORE, Q.START, Previous(),
+     Transition(DONE_BEFORE, Q.START, NotStartedYet())),
+    # repeat: the same part again (nothing to save), or the welcome when nothing is under way
+    ("repeat-wall-right", WALL_RIGHT, Q.NEXT, Repeat(),
+     Transition(WALL_RIGHT, Q.NEXT, Played(AtMove(1, 1), Entry.AGAIN, 1))),
+    ("repeat-last", LAST, Q.NEXT, Repeat(),
+     Transition(done(5), Q.NONE, PlayedLast(AtMove(4), Entry.AGAIN, 5, finished=5), SAVE)),
+    ("repeat-new", NEW, Q.NONE, Repeat(), Transition(NEW, Q.START, WelcomeNew())),
+    ("repeat-at-resume-offer", ELEVEN, Q.RESUME, Repeat(),
+     Transition(ELEVEN, Q.RESUME, WelcomeBack(AtMove(3)))),
+    # go to a move
+    ("goto-3-from-first", FIRST, Q.NEXT, GoTo(2),
+     Transition(at(2), Q.NEXT, Played(AtMove(2), Entry.AGAIN, 0), SAVE)),
+    ("goto-1-from-last", LAST, Q.NEXT, GoTo(0),
+     Transition(at(0, 0, 4), Q.NEXT, Played(AtMove(0), Entry.AGAIN, 4), SAVE)),
+    # only the last move, done on its own: no routine was under way to count, nothing changes
+    ("goto-last-when-new", NEW, Q.NONE, GoTo(4),
+     Transition(NEW, Q.NONE, PlayedLast(AtMove(4), Entry.AGAIN, 0, safety_first=True))),
+    ("goto-6", ELEVEN, Q.NEXT, GoTo(5), Transition(ELEVEN, Q.NEXT, NoSuchMove(6))),
+    ("goto-100", FIRST, Q.NEXT, GoTo(99), Transition(FIRST, Q.NEXT, NoSuchMove(100))),
+    ("goto-0", WALL_RIGHT, Q.NEXT, GoTo(-1), Transition(WALL_RIGHT, Q.NEXT, NoSuchMove(0))),
+    ("goto-unnamed", LAST, Q.NEXT, GoTo(None), Transition(LAST, Q.NEXT, NoSuchMove(None))),
     # start and resume
-    ("start-from-last", LAST_MOVE, Command.START, None, playing(LAST_MOVE, 0), STARTED),
-    ("resume-split-2nd", SPLIT_SECOND, Command.RESUME, None, playing(SPLIT_SECOND, SPLIT, 1),
-     Outcome(Kind.PLAY, resumed=True)),
-    ("resume-nothing", DONE_BEFORE, Command.RESUME, None, playing(DONE_BEFORE, 0),
-     Outcome(Kind.PLAY, fresh_start=True, started=True)),
+    ("start-from-last", LAST, Q.NEXT, Start(),
+     Transition(at(0, 0, 4), Q.NEXT, Played(AtMove(0), Entry.STARTED, 4), SAVE)),
+    # the welcome gave the safety line already
+    ("start-after-welcome", NEW, Q.START, Start(),
+     Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.STARTED, 0), SAVE)),
+    ("resume-wall-right", WALL_RIGHT, Q.RESUME, Resume(),
+     Transition(WALL_RIGHT, Q.NEXT, Played(AtMove(1, 1), Entry.RESUMED, 1))),
+    ("resume-nothing", DONE_BEFORE, Q.NONE, Resume(),
+     Transition(at(0, 0, 2), Q.NEXT, Played(AtMove(0), Entry.FRESH_START, 2), SAVE)),
+    ("resume-nothing-when-new", NEW, Q.NONE, Resume(),
+     Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.FRESH_START, 0, True), SAVE)),
     # "next" at "pick up where you stopped?" picks up; "continue" after a move goes on
-    ("next-at-resume-offer", replace(SPLIT_SECOND, question=Question.RESUME), Command.NEXT, None,
-     playing(SPLIT_SECOND, SPLIT, 1), Outcome(Kind.PLAY, resumed=True)),
-    ("resume-after-a-move", replace(SPLIT_FIRST, question=Question.NEXT), Command.RESUME, None,
-     playing(SPLIT_FIRST, SPLIT, 1), ON_SIDE),
+    ("next-at-resume-offer", WALL_RIGHT, Q.RESUME, Next(),
+     Transition(WALL_RIGHT, Q.NEXT, Played(AtMove(1, 1), Entry.RESUMED, 1))),
+    ("resume-after-a-move", WALL_LEFT, Q.NEXT, Resume(),
+     Transition(at(1, 1, 1), Q.NEXT, Played(AtMove(1, 1), Entry.CONTINUED, 1), SAVE)),
+    # switch sides
+    ("switch-wall-left", WALL_LEFT, Q.NEXT, NextSide(),
+     Transition(at(1, 1, 1), Q.NEXT, Played(AtMove(1, 1), Entry.CONTINUED, 1), SAVE)),
+    ("switch-wall-right", WALL_RIGHT, Q.NEXT, NextSide(),
+     Transition(WALL_RIGHT, Q.NEXT, NoOtherSide(AtMove(1, 1), Q.NEXT))),
+    ("switch-one-part-move", FIRST, Q.NEXT, NextSide(),
+     Transition(FIRST, Q.NEXT, NoOtherSide(AtMove(0), Q.NEXT))),
+    ("switch-new", NEW, Q.START, NextSide(),
+     Transition(NEW, Q.START, NoOtherSide(NotStarted(), Q.START))),
     # pause and stop keep the place and end
-    ("pause-in-progress", replace(SPLIT_SECOND, question=Question.NEXT), Command.PAUSE, None,
-     SPLIT_SECOND, Outcome(Kind.PAUSED)),
-    ("pause-not-started", NOT_STARTED, Command.PAUSE, None, NOT_STARTED, Outcome(Kind.GOODBYE)),
-    ("stop-in-progress", FIRST, Command.STOP, None, replace(FIRST, question=Question.NONE),
-     Outcome(Kind.GOODBYE)),
-    # answers that leave the place alone
-    ("progress", MIDDLE_MOVE, Command.PROGRESS, None, MIDDLE_MOVE, Outcome(Kind.PROGRESS)),
-    ("help", FIRST, Command.HELP, None, FIRST, Outcome(Kind.HELP)),
-    ("fallback", SPLIT_FIRST, Command.FALLBACK, None, SPLIT_FIRST, Outcome(Kind.FALLBACK)),
-    ("session-end", LAST_MOVE, Command.SESSION_END, None, LAST_MOVE, Outcome(Kind.SILENT)),
+    ("pause-wall-right", WALL_RIGHT, Q.NEXT, Pause(),
+     Transition(WALL_RIGHT, Q.NONE, Paused(AtMove(1, 1)))),
+    ("pause-new", NEW, Q.NONE, Pause(), Transition(NEW, Q.NONE, Goodbye(NotStarted()))),
+    ("stop-first", FIRST, Q.NEXT, Stop(), Transition(FIRST, Q.NONE, Goodbye(AtMove(0)))),
+    ("stop-done-before", DONE_BEFORE, Q.START, Stop(),
+     Transition(DONE_BEFORE, Q.NONE, Goodbye(NotStarted()))),
+    # answers that leave the place alone; help and not understood drop a yes/no offer
+    ("progress", ELEVEN, Q.NEXT, AskProgress(),
+     Transition(ELEVEN, Q.NEXT, ProgressReport(AtMove(3), Q.NEXT))),
+    ("progress-at-resume-offer", ELEVEN, Q.RESUME, AskProgress(),
+     Transition(ELEVEN, Q.RESUME, ProgressReport(AtMove(3), Q.RESUME))),
+    ("help", FIRST, Q.NEXT, Help(), Transition(FIRST, Q.NEXT, HelpGiven(AtMove(0), Q.NEXT))),
+    ("help-at-start-offer", NEW, Q.START, Help(),
+     Transition(NEW, Q.NONE, HelpGiven(NotStarted(), Q.NONE))),
+    ("not-understood", WALL_LEFT, Q.NEXT, NotUnderstood(),
+     Transition(WALL_LEFT, Q.NEXT, Misheard(AtMove(1, 0), Q.NEXT))),
+    ("not-understood-at-resume-offer", ELEVEN, Q.RESUME, NotUnderstood(),
+     Transition(ELEVEN, Q.NONE, Misheard(AtMove(3), Q.NONE))),
+    ("session-end", LAST, Q.NEXT, SessionEnd(), Transition(LAST, Q.NEXT, Silent())),
     # launch
-    ("launch-new", NOT_STARTED, Command.LAUNCH, None, replace(NOT_STARTED, question=Question.START),
-     Outcome(Kind.WELCOME_NEW)),
-    ("launch-in-progress", SPLIT_SECOND, Command.LAUNCH, None,
-     replace(SPLIT_SECOND, question=Question.RESUME), Outcome(Kind.WELCOME_BACK_IN_PROGRESS)),
-    ("launch-done-before", DONE_BEFORE, Command.LAUNCH, None,
-     replace(DONE_BEFORE, question=Question.START), Outcome(Kind.WELCOME_BACK_DONE)),
+    ("launch-new", NEW, Q.NONE, Launch(), Transition(NEW, Q.START, WelcomeNew())),
+    ("launch-wall-right", WALL_RIGHT, Q.NONE, Launch(),
+     Transition(WALL_RIGHT, Q.RESUME, WelcomeBack(AtMove(1, 1)))),
+    ("launch-done-before", DONE_BEFORE, Q.NONE, Launch(),
+     Transition(DONE_BEFORE, Q.START, WelcomeBackDone(2))),
+    # yes and no answer the question last asked
+    ("yes-to-start", ELEVEN, Q.START, Yes(),
+     Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.STARTED, 0), SAVE)),
+    ("yes-to-resume", ELEVEN, Q.RESUME, Yes(),
+     Transition(ELEVEN, Q.NEXT, Played(AtMove(3), Entry.RESUMED, 0))),
+    ("yes-to-restart", ELEVEN, Q.RESTART, Yes(),
+     Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.STARTED, 0), SAVE)),
+    ("yes-to-next", ELEVEN, Q.NEXT, Yes(),
+     Transition(done(1), Q.NONE, PlayedLast(AtMove(4), Entry.ADVANCED, 1, finished=1), SAVE)),
+    ("yes-to-nothing", ELEVEN, Q.NONE, Yes(),
+     Transition(ELEVEN, Q.NONE, Misheard(AtMove(3), Q.NONE))),
+    ("no-to-start", ELEVEN, Q.START, No(), Transition(ELEVEN, Q.NONE, Goodbye(AtMove(3)))),
+    ("no-to-resume", ELEVEN, Q.RESUME, No(), Transition(ELEVEN, Q.RESTART, OfferRestart())),
+    ("no-to-restart", ELEVEN, Q.RESTART, No(), Transition(ELEVEN, Q.NONE, Goodbye(AtMove(3)))),
+    ("no-to-next", ELEVEN, Q.NEXT, No(), Transition(ELEVEN, Q.NEXT, NotNow())),
+    ("no-to-nothing", ELEVEN, Q.NONE, No(),
+     Transition(ELEVEN, Q.NONE, Misheard(AtMove(3), Q.NONE))),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    ("position", "command", "target", "expected", "outcome"),
+    ("state", "question", "command", "expected"),
     [pytest.param(*case[1:], id=case[0]) for case in CASES],
 )
-def test_each_command_moves_to_the_expected_place(
-    position: Position, command: Command, target: int | None, expected: Position, outcome: Outcome
+def test_each_command_gives_the_expected_transition(
+    state: UserState, question: Question, command: Command, expected: Transition
 ) -> None:
-    assert step(position, command, target) == (expected, outcome)
+    assert step(state, question, command, CONTEXT) == expected
 
 
-ANSWERS = [
-    (Question.START, Command.YES, FIRST, STARTED),
-    (Question.RESUME, Command.YES, playing(MIDDLE_MOVE, MIDDLE), Outcome(Kind.PLAY, resumed=True)),
-    (Question.RESTART, Command.YES, FIRST, STARTED),
-    (Question.NEXT, Command.YES, Position(completed=1),
-     Outcome(Kind.PLAY_LAST, advanced=True, finished=True)),
-    (Question.NONE, Command.YES, MIDDLE_MOVE, Outcome(Kind.FALLBACK)),
-    (Question.START, Command.NO, MIDDLE_MOVE, Outcome(Kind.GOODBYE)),
-    (Question.RESUME, Command.NO, replace(MIDDLE_MOVE, question=Question.RESTART),
-     Outcome(Kind.OFFER_RESTART)),
-    (Question.RESTART, Command.NO, MIDDLE_MOVE, Outcome(Kind.GOODBYE)),
-    (Question.NEXT, Command.NO, replace(MIDDLE_MOVE, question=Question.NEXT),
-     Outcome(Kind.NOT_NOW)),
-    (Question.NONE, Command.NO, MIDDLE_MOVE, Outcome(Kind.FALLBACK)),
-]  # fmt: skip
-
-
-@pytest.mark.parametrize(("question", "answer", "expected", "outcome"), ANSWERS)
-def test_yes_and_no_answer_the_question_last_asked(
-    question: Question, answer: Command, expected: Position, outcome: Outcome
-) -> None:
-    assert step(replace(MIDDLE_MOVE, question=question), answer) == (expected, outcome)
-
-
-def test_next_at_the_last_part_finishes_and_ends_the_session() -> None:
-    position, outcome = step(LAST_MOVE, Command.NEXT)
-    assert outcome.kind is Kind.FINISHED
-    assert outcome.ends_session
-    assert position == Position(move=0, part=0, in_progress=False, completed=5)
-
-
-def test_going_back_from_the_first_move_stays_there() -> None:
-    assert step(FIRST, Command.PREVIOUS) == (FIRST, Outcome(Kind.AT_FIRST))
-
-
-@pytest.mark.parametrize("target", [None, -1, len(LAYOUT), 99])
-def test_going_to_a_move_the_routine_lacks_keeps_the_place(target: int | None) -> None:
-    position, outcome = step(SPLIT_SECOND, Command.GOTO, target)
-    assert position == SPLIT_SECOND
-    assert outcome.kind is Kind.NO_SUCH_MOVE
-    assert outcome.requested == (None if target is None else target + 1)
-
-
-@pytest.mark.parametrize("place", [p for p in IN_PROGRESS if p != LAST_MOVE])
-def test_pausing_keeps_the_move_and_ends_the_session(place: Position) -> None:
-    paused, outcome = step(place, Command.PAUSE)
-    assert (outcome.kind, outcome.ends_session) == (Kind.PAUSED, True)
-    assert (paused.move, paused.part, paused.in_progress) == (place.move, place.part, True)
-    resumed, outcome = step(paused, Command.RESUME)
-    assert outcome == Outcome(Kind.PLAY, resumed=True)
-    assert (resumed.move, resumed.part) == (place.move, place.part)
+def test_every_command_has_a_case_in_the_table() -> None:
+    assert {type(case[3]) for case in CASES} == set(get_args(Command))
 
 
 @pytest.mark.parametrize(
-    "invalid",
-    [
-        Position(move=len(LAYOUT), in_progress=True, completed=3),
-        Position(move=-1, part=1, in_progress=True, completed=3),
-        Position(move=99, part=99, completed=3, question=Question.NEXT),
-    ],
+    "stored",
+    [AtMove(5), AtMove(-1, 1), AtMove(99, 99)],
+    ids=repr,
 )
-def test_a_move_beyond_the_routine_is_treated_as_not_started(invalid: Position) -> None:
-    assert step(invalid, Command.LAUNCH) == (
-        Position(completed=3, question=Question.START),
-        Outcome(Kind.WELCOME_BACK_DONE),
+def test_a_move_beyond_the_routine_is_read_as_not_started_and_saved_so(stored: AtMove) -> None:
+    state = UserState(stored, Progress(3))
+    assert step(state, Q.NONE, Launch(), CONTEXT) == Transition(
+        done(3), Q.START, WelcomeBackDone(3), SAVE
     )
-    assert step(invalid, Command.NEXT)[0] == playing(Position(completed=3), 0)
-
-
-def test_a_part_beyond_the_move_is_clamped_to_its_first_part() -> None:
-    single = next(i for i, parts in enumerate(LAYOUT) if parts == 1)
-    for move, part in ((single, 1), (SPLIT, LAYOUT[SPLIT]), (SPLIT, -1)):
-        position, outcome = step(Position(move, part, in_progress=True), Command.REPEAT)
-        assert outcome.kind is Kind.PLAY
-        assert (position.move, position.part) == (move, 0)
-
-
-SYNTHETIC: list[Layout] = [(1,), (3,), (2, 1, 3), (1, 1, 1, 1, 1, 1, 1), LAYOUT]
-
-
-@pytest.mark.parametrize("layout", SYNTHETIC, ids=str)
-def test_next_walks_every_part_in_order_then_finishes(layout: Layout) -> None:
-    position, outcome = nav_step(layout, Position(completed=7), Command.START)
-    visited = []
-    while outcome.kind is Kind.PLAY:
-        visited.append((position.move, position.part))
-        position, outcome = nav_step(layout, position, Command.NEXT)
-    visited.append((len(layout) - 1, layout[-1] - 1))  # played with the routine's end
-    assert visited == all_places(layout)
-    # a one-part routine is finished by its start, which began no routine under way to count
-    under_way = len(visited) > 1
-    assert (outcome.kind, outcome.finished) == (Kind.PLAY_LAST, under_way)
-    assert position == Position(completed=7 + under_way)
-
-
-@pytest.mark.parametrize("layout", SYNTHETIC, ids=str)
-def test_previous_walks_back_from_the_last_part_to_the_first(layout: Layout) -> None:
-    last = len(layout) - 1
-    position = Position(last, layout[last] - 1, in_progress=True)
-    visited = [(position.move, position.part)]
-    outcome = Outcome(Kind.PLAY)
-    while outcome.kind is Kind.PLAY:
-        position, outcome = nav_step(layout, position, Command.PREVIOUS)
-        visited.append((position.move, position.part))
-    assert outcome.kind is Kind.AT_FIRST
-    assert visited[:-1] == all_places(layout)[::-1]
-
-
-EVERY_POSITION = [
-    Position(move, part, in_progress, completed, question)
-    for (move, part), in_progress, completed, question in product(
-        all_places(LAYOUT), (False, True), (0, 3), Question
+    assert step(state, Q.NEXT, Next(), CONTEXT) == Transition(
+        at(0, 0, 3), Q.NEXT, Played(AtMove(0), Entry.STARTED, 3), SAVE
     )
+
+
+@pytest.mark.parametrize(
+    ("stored", "clamped"),
+    [(AtMove(0, 1), AtMove(0)), (AtMove(1, 2), AtMove(1)), (AtMove(2, -1), AtMove(2))],
+    ids=repr,
+)
+def test_a_part_beyond_the_move_is_read_as_its_first_part(stored: AtMove, clamped: AtMove) -> None:
+    assert step(UserState(stored), Q.NEXT, Repeat(), CONTEXT) == Transition(
+        UserState(clamped), Q.NEXT, Played(clamped, Entry.AGAIN, 0), SAVE
+    )
+
+
+def test_a_step_keeps_the_days_and_preferences() -> None:
+    state = UserState(
+        AtMove(1, 1),
+        Progress(3, (date(2025, 3, 12), date(2025, 3, 13))),
+        Preferences("slow", (("wall_splat", "seated"),)),
+    )
+    after = step(state, Q.NEXT, Next(), CONTEXT).state
+    assert after == replace(state, place=AtMove(2))
+
+
+# Other routines' shapes: every part in order going forward, and back.
+WALKS: list[tuple[Layout, list[tuple[int, int]]]] = [
+    ((1,), [(0, 0)]),
+    ((3,), [(0, 0), (0, 1), (0, 2)]),
+    ((2, 1, 3), [(0, 0), (0, 1), (1, 0), (2, 0), (2, 1), (2, 2)]),
+    ((1, 1, 1, 1, 1, 1, 1), [(0, 0), (1, 0), (2, 0), (3, 0), (4, 0), (5, 0), (6, 0)]),
+    (LAYOUT, [(0, 0), (1, 0), (1, 1), (2, 0), (2, 1), (3, 0), (4, 0)]),
 ]
 
 
-@pytest.mark.parametrize("command", Command)
-def test_every_command_from_every_position_gives_a_valid_position(command: Command) -> None:
-    for position, target in product(EVERY_POSITION, TARGETS):
-        after, outcome = step(position, command, target)
-        assert valid(LAYOUT, after), (position, target, after)
-        assert after.completed >= position.completed
-        assert outcome.ends_session == (outcome.kind in ENDS_SESSION)
-        if outcome.kind is Kind.PLAY:
-            assert (after.in_progress, after.question) == (True, Question.NEXT)
-        if outcome.kind is Kind.NO_SUCH_MOVE:
-            assert after == position
-        if outcome.kind in (Kind.PLAY_LAST, Kind.FINISHED):
-            assert after == Position(completed=after.completed), "stored as done, reset"
-        if outcome.advanced:
-            assert position.in_progress
-            assert outcome.kind in (Kind.PLAY, Kind.PLAY_LAST, Kind.FINISHED)
-        assert after.completed == position.completed + outcome.finished
-        assert not outcome.finished or position.in_progress, "only a routine under way counts"
+@pytest.mark.parametrize(("layout", "parts"), WALKS, ids=[str(w[0]) for w in WALKS])
+def test_next_walks_every_part_in_order_then_finishes(
+    layout: Layout, parts: list[tuple[int, int]]
+) -> None:
+    context = Context(layout, NOW)
+    transition = step(done(7), Q.START, Start(), context)
+    visited = []
+    while isinstance(transition.outcome, Played):
+        visited.append((transition.outcome.at.move, transition.outcome.at.part))
+        transition = step(transition.state, transition.question, Next(), context)
+    assert isinstance(transition.outcome, PlayedLast)
+    visited.append((transition.outcome.at.move, transition.outcome.at.part))
+    assert visited == parts
+    if len(parts) == 1:  # a one-part routine is finished by its start: no routine was under way
+        assert transition == Transition(done(7), Q.NONE, transition.outcome)
+        assert transition.outcome.finished is None
+    else:
+        assert transition == Transition(done(8), Q.NONE, transition.outcome, SAVE)
+        assert transition.outcome.finished == 8
+
+
+@pytest.mark.parametrize(("layout", "parts"), WALKS, ids=[str(w[0]) for w in WALKS])
+def test_previous_walks_back_from_the_last_part_to_the_first(
+    layout: Layout, parts: list[tuple[int, int]]
+) -> None:
+    context = Context(layout, NOW)
+    state = UserState(AtMove(*parts[-1]))
+    visited = [parts[-1]]
+    transition = step(state, Q.NEXT, Previous(), context)
+    while isinstance(transition.outcome, Played):
+        visited.append((transition.outcome.at.move, transition.outcome.at.part))
+        transition = step(transition.state, transition.question, Previous(), context)
+    assert transition.outcome == AlreadyAtFirst()
+    assert visited == parts[::-1]
+
+
+# Every state of the real routine (and some that no longer fit it) x question x command.
+EVERY_PLACE: list[Place] = [
+    NotStarted(),
+    *(AtMove(move, part) for move, parts in enumerate(LAYOUT) for part in range(parts)),
+    AtMove(0, 1),  # a part the move no longer has: read as the move's first part
+    AtMove(5),  # a move the routine no longer has: read as not started
+]
+NOTHING_UNDER_WAY = (NotStarted(), AtMove(5))
+EVERY_STATE = [
+    UserState(place, Progress(completed)) for place in EVERY_PLACE for completed in (0, 3)
+]
+GO_TO_TARGETS = (None, -1, 0, 1, 2, 3, 4, 5, 99)
+EVERY_COMMAND: list[Command] = [
+    *(GoTo(target) for target in GO_TO_TARGETS),
+    *(kind() for kind in get_args(Command) if kind is not GoTo),
+]
+ENDS = (Paused, Goodbye, Finished, PlayedLast)
+"""Outcomes that leave (or finish) the routine: no question stays open after them."""
+CARRIES_QUESTION = (NoOtherSide, ProgressReport, HelpGiven, Misheard)
+
+
+def fits(layout: Layout, place: Place) -> bool:
+    return isinstance(place, NotStarted) or (
+        0 <= place.move < len(layout) and 0 <= place.part < layout[place.move]
+    )
+
+
+def check(before: UserState, question: Question, command: Command, after: Transition) -> None:
+    """What holds for every step, whatever the state, question and command."""
+    where = (before, question, command, after)
+    assert fits(LAYOUT, after.state.place), where
+    assert after.effects == (SAVE if after.state != before else KEEP), where
+    assert (after.state.progress.days, after.state.preferences) == (
+        before.progress.days,
+        before.preferences,
+    ), where
+    counted = after.state.progress.completed - before.progress.completed
+    assert counted in (0, 1), where
+    outcome = after.outcome
+    match outcome:
+        case Played(at=place, completed=completed):
+            assert (after.state.place, after.question) == (place, Q.NEXT), where
+            assert completed == before.progress.completed, where
+            assert counted == 0, where
+        case PlayedLast(at=place, finished=finished):
+            assert place == AtMove(len(LAYOUT) - 1), where
+            assert (finished is not None) == (counted == 1), where
+            assert counted == 0 or before.place not in NOTHING_UNDER_WAY, "only one under way"
+        case Finished(count=count):
+            assert (count, counted) == (after.state.progress.completed, 1), where
+        case NoSuchMove():
+            assert after.question is question, where
+            assert after.state == before or not fits(LAYOUT, before.place), where
+        case _:
+            assert counted == 0, where
+    if isinstance(outcome, ENDS):
+        assert after.question is Q.NONE, where
+    if isinstance(outcome, PlayedLast | Finished):
+        assert after.state.place == NotStarted(), "stored as done, at once"
+    if isinstance(outcome, CARRIES_QUESTION):
+        assert (outcome.place, outcome.question) == (after.state.place, after.question), where
+    if isinstance(outcome, Played | PlayedLast) and outcome.safety_first:
+        assert before.place in NOTHING_UNDER_WAY, where
+        assert (before.progress.completed, question) == (0, Q.NONE), where
+
+
+@pytest.mark.parametrize("command", EVERY_COMMAND, ids=repr)
+def test_every_command_from_every_state_keeps_the_rules(command: Command) -> None:
+    for state, question in product(EVERY_STATE, Question):
+        check(state, question, command, step(state, question, command, CONTEXT))
+
+
+def test_every_outcome_is_reached_from_some_state_of_the_real_routine() -> None:
+    reached = {
+        type(step(state, question, command, CONTEXT).outcome)
+        for state, question, command in product(EVERY_STATE, Question, EVERY_COMMAND)
+    }
+    assert reached == set(get_args(Outcome))
 
 
 class NavigationMachine(RuleBasedStateMachine):
-    """Random conversations: the invariants the design names hold after every turn."""
+    """Random conversations: the properties the design names hold after every turn."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.layout: Layout = LAYOUT
-        self.position = Position()
+        self.context = CONTEXT
+        self.state = UserState()
+        self.question = Q.NONE
 
     @initialize(
-        layout=st.just(LAYOUT) | st.lists(st.integers(1, 3), min_size=1, max_size=6).map(tuple)
+        layout=st.just(LAYOUT) | st.lists(st.integers(1, 3), min_size=1, max_size=6).map(tuple),
+        completed=st.integers(0, 3),
     )
-    def choose_layout(self, layout: Layout) -> None:
-        self.layout = layout
+    def choose_routine(self, layout: Layout, completed: int) -> None:
+        self.context = Context(layout, NOW)
+        self.state = done(completed)
 
-    def apply(self, command: Command, target: int | None = None) -> Outcome:
-        before = self.position
-        self.position, outcome = nav_step(self.layout, before, command, target)
-        assert self.position.completed >= before.completed
-        return outcome
+    @property
+    def layout(self) -> Layout:
+        return self.context.layout
 
-    @rule(command=st.sampled_from(Command), move=st.none() | st.integers(-2, 8))
-    def say_anything(self, command: Command, move: int | None) -> None:
-        self.apply(command, move)
+    def apply(self, command: Command) -> Transition:
+        before = self.state
+        transition = step(before, self.question, command, self.context)
+        assert transition.effects == (SAVE if transition.state != before else KEEP)
+        assert transition.state.progress.completed >= before.progress.completed
+        self.state, self.question = transition.state, transition.question
+        return transition
+
+    @rule(
+        command=st.sampled_from([kind() for kind in get_args(Command) if kind is not GoTo])
+        | st.builds(GoTo, st.none() | st.integers(-2, 8))
+    )
+    def say_anything(self, command: Command) -> None:
+        self.apply(command)
 
     @precondition(
         # at "pick up where you stopped?", "next" picks up the same move rather than moving on
-        lambda self: self.position.in_progress and self.position.question is not Question.RESUME
+        lambda self: isinstance(self.state.place, AtMove) and self.question is not Q.RESUME
     )
     @rule()
-    def next_then_previous_comes_back(self) -> None:
-        before = self.position
-        if self.apply(Command.NEXT).kind is Kind.PLAY:
-            self.apply(Command.PREVIOUS)
-            assert (self.position.move, self.position.part) == (before.move, before.part)
-            assert self.position.in_progress
+    def previous_after_next_comes_back(self) -> None:
+        before = self.state.place
+        assert isinstance(before, AtMove)
+        if isinstance(self.apply(Next()).outcome, Played):
+            assert self.apply(Previous()).outcome == Played(
+                before, Entry.AGAIN, self.state.progress.completed
+            )
+            assert self.state.place == before
 
     @rule()
-    def start_over_lands_on_the_first_move(self) -> None:
-        outcome = self.apply(Command.START)
-        if outcome.kind is Kind.PLAY_LAST:  # a one-part routine: its first part is its last
-            assert self.layout == (1,)
+    def start_over_lands_on_move_one(self) -> None:
+        outcome = self.apply(Start()).outcome
+        if self.layout == (1,):  # a one-part routine: its first part is its last
+            assert isinstance(outcome, PlayedLast)
+            assert outcome.at == AtMove(0)
         else:
-            assert outcome.kind is Kind.PLAY
-            assert (self.position.move, self.position.part, self.position.in_progress) == (
-                0,
-                0,
-                True,
+            assert isinstance(outcome, Played)
+            assert (outcome.at, outcome.entry, self.state.place) == (
+                AtMove(0),
+                Entry.STARTED,
+                AtMove(0),
             )
 
-    @precondition(lambda self: self.position.in_progress)
+    @precondition(lambda self: isinstance(self.state.place, AtMove))
     @rule()
     def pause_then_resume_keeps_the_move(self) -> None:
-        before = self.position
-        assert self.apply(Command.PAUSE).ends_session
-        resumed = self.apply(Command.RESUME)
-        assert resumed.resumed
-        if resumed.kind is Kind.PLAY:
-            assert (self.position.move, self.position.part) == (before.move, before.part)
-        else:  # the last part, played again, finishes the routine
-            assert resumed.kind is Kind.PLAY_LAST
+        before = self.state.place
+        assert isinstance(before, AtMove)
+        paused = self.apply(Pause())
+        assert (paused.outcome, paused.effects, self.question) == (Paused(before), KEEP, Q.NONE)
+        resumed = self.apply(Resume()).outcome
+        assert isinstance(resumed, Played | PlayedLast)  # the last part finishes the routine
+        assert (resumed.at, resumed.entry) == (before, Entry.RESUMED)
 
     @invariant()
-    def the_position_is_always_valid(self) -> None:
-        assert valid(self.layout, self.position)
+    def the_place_is_always_valid(self) -> None:
+        assert fits(self.layout, self.state.place)
 
 
-NavigationMachine.TestCase.settings = settings(
-    max_examples=150, stateful_step_count=25, deadline=None
-)
+NavigationMachine.TestCase.settings = settings(stateful_step_count=25)
 TestRandomConversationsKeepThePlace = NavigationMachine.TestCase

@@ -1,46 +1,66 @@
-"""The stored record and the session copy of the position: encoding, and decoding that never fails.
+"""The stored record: versioned, upgraded step by step, and decoded without ever raising.
 
-The record names the move by id (not index) and the side by name, so content can be reordered
-between releases; it carries a schema version and a revision that increases with every save.
-Numbers are ints (DynamoDB hands them back as ``Decimal``; floats it refuses). Anything that does
-not decode cleanly becomes the nearest safe position plus a reason, never an exception.
+A record is JSON-like data (DynamoDB hands numbers back as ``Decimal``; it refuses floats, so
+only ints and strings are written). Its ``schema`` says which shape it has:
+
+- v1 (shipped first): flat ``move``, ``side``, ``in_progress``, ``completed``.
+- v2: the state in parts: ``place`` (absent when no routine is under way), ``progress``,
+  ``preferences``; and ``writer``, a token of the session that wrote the revision, so that a
+  session can recognise its own write whose answer was lost.
+
+Older records go through the upgrade chain (``UPGRADES``) one version at a time, keeping
+everything they hold. A field added with a default needs no new version. A record whose version
+is newer than this code (a rollback, a canary) is read for what this code understands and marked
+``read_only``: it is never written. Fields this code does not know are kept in ``extra`` and
+written back untouched. Anything damaged decodes to the nearest safe value, part by part, with
+the reason in ``issue``: a damaged count does not cost the place, nor a removed move the count.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import datetime
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from upper_back.core.navigation import Position, Question
 from upper_back.core.routine import Routine
+from upper_back.core.state import AtMove, NotStarted, Place, Preferences, Progress, UserState
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 MAX_COUNT = 1_000_000
-"""Completed-routine counts above this are treated as corrupt."""
+"""Completed-routine counts above this are treated as damage."""
+MAX_DAYS = 60
+"""Local dates kept in ``progress.days``: enough for "N of the last 30 days" with room."""
+KNOWN_FIELDS = frozenset(
+    {"schema", "revision", "writer", "updated_at", "place", "progress", "preferences"}
+)
+"""Top-level fields this version reads; any other is carried through a save untouched."""
 
 
 class Issue(Enum):
     """Why a record did not decode as written (None when it did)."""
 
-    UNKNOWN_VERSION = "unknown_version"
     UNKNOWN_MOVE = "unknown_move"
     CORRUPT = "corrupt"
 
 
 @dataclass(frozen=True)
-class Decoded:
-    """A position recovered from storage, the revision it was stored at, and what was wrong."""
+class Stored:
+    """A record as this code understands it: the state, the revision it was stored at, the
+    session that wrote it, what this code does not know (kept for the next save), whether it is
+    too new to write, and what was wrong with it."""
 
-    position: Position
+    state: UserState = field(default_factory=UserState)
     revision: int = 0
+    writer: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    read_only: bool = False
     issue: Issue | None = None
 
 
-def _int(value: Any) -> int | None:
+def whole(value: Any) -> int | None:
     """An int from an int or an integral Decimal; None for anything else (bools included)."""
     if isinstance(value, bool):
         return None
@@ -51,96 +71,158 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _fields(position: Position, routine: Routine, revision: int) -> dict[str, Any]:
-    """What the stored record and the session copy share (ints and strings only)."""
-    move = routine.moves[position.move]
-    return {
-        "schema": SCHEMA_VERSION,
-        "move": move.id,
-        "side": move.sides[position.part] if move.split_sides else "",
-        "in_progress": position.in_progress,
-        "completed": position.completed,
-        "revision": revision,
-    }
+# The upgrade chain: UPGRADES[n] turns a version-n record into a version-(n + 1) record. Each
+# step is pure, keeps every field it does not reshape, and never raises on damaged values: it
+# moves them where the next decoder finds (and judges) them.
 
 
-def encode(position: Position, routine: Routine, revision: int, now: datetime) -> dict[str, Any]:
-    """The record to store for ``position``, stamped with when it was last touched."""
-    return {**_fields(position, routine, revision), "updated_at": now.isoformat(timespec="seconds")}
-
-
-def decode(raw: Any, routine: Routine) -> Decoded:
-    """The position in a stored record. An empty record is a new user; a damaged one decodes to
-    the nearest safe position (keeping what can be trusted) with the reason in ``issue``."""
-    if not isinstance(raw, Mapping):
-        return Decoded(Position(), issue=Issue.CORRUPT)
-    if not raw:
-        return Decoded(Position())
-    # Any whole number is kept as stored: the next save is conditional on exactly this value.
-    revision = _int(raw.get("revision"))
-    revision = revision if revision is not None else 0
-    if _int(raw.get("schema")) != SCHEMA_VERSION:
-        return Decoded(Position(), revision, Issue.UNKNOWN_VERSION)
-    completed = _int(raw.get("completed"))
+def _v1_to_v2(raw: Mapping[str, Any]) -> dict[str, Any]:
+    flat = ("move", "side", "in_progress", "completed")
+    upgraded = {key: value for key, value in raw.items() if key not in flat}
     in_progress = raw.get("in_progress")
-    if completed is None or not 0 <= completed <= MAX_COUNT or not isinstance(in_progress, bool):
-        return Decoded(Position(), revision, Issue.CORRUPT)
+    if in_progress is True:
+        upgraded["place"] = {"move": raw.get("move"), "side": raw.get("side", "")}
+    elif in_progress is not False:
+        upgraded["place"] = "unreadable"  # v1 refused such a record: the v2 decoder does too
+    upgraded["progress"] = {"completed": raw.get("completed")}
+    upgraded["schema"] = 2
+    return upgraded
+
+
+UPGRADES: dict[int, Callable[[Mapping[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+
+
+def _place(raw: Any, routine: Routine) -> tuple[Place, Issue | None]:
+    if raw is None:
+        return NotStarted(), None
+    if not isinstance(raw, Mapping):
+        return NotStarted(), Issue.CORRUPT
     move_id = raw.get("move")
     index = routine.index_of(move_id) if isinstance(move_id, str) else None
     if index is None:
-        return Decoded(Position(completed=completed), revision, Issue.UNKNOWN_MOVE)
+        return NotStarted(), Issue.UNKNOWN_MOVE
     move = routine.moves[index]
     side = raw.get("side")
     part = move.sides.index(side) if move.split_sides and side in move.sides else 0
-    return Decoded(Position(index, part, in_progress, completed), revision)
+    return AtMove(index, part), None
 
 
-def may_replace(stored_revision: Any, new_revision: int) -> bool:
-    """Whether a save at ``new_revision`` may replace a record stored at ``stored_revision``:
-    only over the revision just before it, or, for a first save, over a record whose revision is
-    missing or not a number. (persistence.py states the same rule as a DynamoDB condition.)"""
-    if isinstance(stored_revision, bool) or not isinstance(stored_revision, int | Decimal):
-        return new_revision == 1
-    return stored_revision == new_revision - 1
+def _days(raw: Any) -> tuple[date, ...]:
+    if not isinstance(raw, list | tuple):
+        return ()
+    days = set()
+    for value in raw:
+        try:
+            days.add(date.fromisoformat(value))
+        except (TypeError, ValueError):
+            continue  # one unreadable date is dropped, not the others
+    return tuple(sorted(days)[-MAX_DAYS:])
 
 
-@dataclass(frozen=True)
-class SessionState:
-    """What travels in session attributes between turns: the position, the question last asked,
-    the stored revision, whether the stored record still lags behind (a save failed), and
-    whether the stored record was ever read or written in this session (a read may have failed)."""
-
-    position: Position
-    revision: int
-    unsaved: bool = False
-    verified: bool = True
-
-
-SESSION_KEY = "upper_back"
+def _progress(raw: Any) -> tuple[Progress, Issue | None]:
+    if raw is None:
+        return Progress(), None  # not written by this version's shape: the default
+    if not isinstance(raw, Mapping):
+        return Progress(), Issue.CORRUPT
+    completed = whole(raw.get("completed"))
+    if completed is None or not 0 <= completed <= MAX_COUNT:
+        return Progress(days=_days(raw.get("days"))), Issue.CORRUPT
+    return Progress(completed, _days(raw.get("days"))), None
 
 
-def to_session(state: SessionState, routine: Routine) -> dict[str, Any]:
-    """Session attributes are JSON: the same record plus the session-only fields."""
-    record = _fields(state.position, routine, state.revision)
-    record["question"] = state.position.question.value
-    record["unsaved"] = state.unsaved
-    record["verified"] = state.verified
-    return {SESSION_KEY: record}
+def _preferences(raw: Any) -> Preferences:
+    if not isinstance(raw, Mapping):
+        return Preferences()
+    pace = raw.get("pace")
+    variants = raw.get("variants")
+    pairs = (
+        tuple(
+            sorted((k, v) for k, v in variants.items() if isinstance(k, str) and isinstance(v, str))
+        )
+        if isinstance(variants, Mapping)
+        else ()
+    )
+    return Preferences(pace if isinstance(pace, str) else None, pairs)
 
 
-def from_session(attributes: Mapping[str, Any] | None, routine: Routine) -> SessionState | None:
-    """The session's state, or None when the session has none (or a damaged one): then the
-    caller reads the stored record, exactly as at the start of a session."""
-    record = (attributes or {}).get(SESSION_KEY)
-    if not isinstance(record, Mapping) or not record:
-        return None  # an empty copy is damage, not a new user: read the store instead
-    decoded = decode(record, routine)
-    if decoded.issue is not None:
+def _upgrade(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], int] | None:
+    """The record in the current shape and the version it was written with; None when its
+    version is not one that ever shipped (not a whole number, or below 1)."""
+    version = whole(raw.get("schema"))
+    if version is None or version < 1:
         return None
-    try:
-        question = Question(record.get("question", Question.NONE.value))
-    except ValueError:
-        question = Question.NONE
-    position = replace(decoded.position, question=question)
-    unsaved = record.get("unsaved") is True
-    return SessionState(position, decoded.revision, unsaved, record.get("verified") is not False)
+    record: Mapping[str, Any] = raw
+    for step in range(version, SCHEMA_VERSION):
+        record = UPGRADES[step](record)
+    return record, version
+
+
+def decode(raw: Any, routine: Routine) -> Stored:
+    """What a stored record says, never raising. ``{}`` is somebody new."""
+    if not isinstance(raw, Mapping):
+        return Stored(issue=Issue.CORRUPT)
+    if not raw:
+        return Stored()
+    # Any whole number is kept as stored: the next save is conditional on exactly this value.
+    revision = max(whole(raw.get("revision")) or 0, 0)
+    upgraded = _upgrade(raw)
+    if upgraded is None:
+        return Stored(revision=revision, issue=Issue.CORRUPT)
+    record, version = upgraded
+    place, place_issue = _place(record.get("place"), routine)
+    progress, progress_issue = _progress(record.get("progress"))
+    writer = record.get("writer")
+    return Stored(
+        state=UserState(place, progress, _preferences(record.get("preferences"))),
+        revision=revision,
+        writer=writer if isinstance(writer, str) else None,
+        extra={key: value for key, value in record.items() if key not in KNOWN_FIELDS},
+        read_only=version > SCHEMA_VERSION,
+        issue=place_issue or progress_issue,
+    )
+
+
+def _encode_place(place: Place, routine: Routine) -> dict[str, str] | None:
+    match place:
+        case NotStarted():
+            return None
+        case AtMove(move=index, part=part):
+            move = routine.moves[index]
+            return {"move": move.id, "side": move.sides[part] if move.split_sides else ""}
+
+
+def encode(
+    state: UserState,
+    routine: Routine,
+    *,
+    revision: int,
+    writer: str,
+    now: datetime,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The record to store for ``state`` at ``revision``: ints and strings only (never floats),
+    the move by id and the side by name (so content can be reordered between releases), and
+    ``extra``, the fields this code does not know, as they were read."""
+    record: dict[str, Any] = dict(extra or {})
+    record.update(
+        schema=SCHEMA_VERSION,
+        revision=revision,
+        writer=writer,
+        updated_at=now.isoformat(timespec="seconds"),
+        progress={
+            "completed": state.progress.completed,
+            "days": [day.isoformat() for day in state.progress.days[-MAX_DAYS:]],
+        },
+        preferences=_encode_preferences(state.preferences),
+    )
+    place = _encode_place(state.place, routine)
+    if place is not None:
+        record["place"] = place
+    return record
+
+
+def _encode_preferences(preferences: Preferences) -> dict[str, Any]:
+    encoded: dict[str, Any] = {"variants": dict(preferences.variants)}
+    if preferences.pace is not None:
+        encoded["pace"] = preferences.pace
+    return encoded

@@ -1,22 +1,48 @@
 """The routine as typed, frozen data, loaded once from ``routine.toml``.
 
 Everything a physiotherapist would review lives in the TOML file; this module only gives it a
-shape and refuses a file that breaks the rules the renderer and the voice model rely on.
+shape and refuses a file that breaks the rules the renderer and the voice model rely on. The
+parse is strict on purpose: a misspelled optional key (``hold_cue`` for ``hold_cues``) would
+otherwise be silently ignored and the skill would ship without the content the reviewer signed
+off, so every key must be known and every error names the key and the move it sits in.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
 DATA_FILE = Path(__file__).with_name("routine.toml")
+ROUTINE_SCHEMA = 1
+"""The ``schema`` of ``routine.toml`` this code reads. Bump both together when the shape of the
+file changes, so an old file and new code (or the reverse) fail at load, not mid-conversation."""
+LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+"""The locales the skill is published in: the only keys ``names`` and ``synonyms_by_locale``
+may use, so a typo such as ``en-UK`` cannot quietly leave a locale without its words."""
 SideStyle = Literal["each", "alternate"]
+SIDE_STYLES: tuple[SideStyle, ...] = ("each", "alternate")
 _SPOKEN_WORDS = re.compile(r"^[a-z][a-z ']*$")
 _FORBIDDEN_IN_CONTENT = ("<", ">", "&")
+_SIDE = "{side}"
+_MAX_PHASE_SECONDS = 60
+
+# Each table's keys: required, then optional. Anything else in the file is a mistake.
+_ROUTINE_KEYS = ("schema", "why", "safety", "closing", "moves"), ()
+_MOVE_KEYS = (
+    ("id", "name", "synonyms", "purpose", "setup", "cues", "guided"),
+    ("names", "synonyms_by_locale", "sides", "side_style", "split_sides"),
+)
+_GUIDED_KEYS = ("rounds", "phases"), ()
+_PHASE_KEYS = ("cue", "seconds"), ("short", "hold_cues")
+_RETIRED = {"minutes": "the length is now worked out from the coached speech"}
+"""Keys older files had, with why they went: a plain 'unknown key' would puzzle their author."""
+_MISSING = {"schema": f" (this code reads schema {ROUTINE_SCHEMA})"}
 
 
 class RoutineError(ValueError):
@@ -78,9 +104,9 @@ class Move:
 
 @dataclass(frozen=True)
 class Routine:
-    """The five moves in order, with the words said around them."""
+    """The five moves in order, with the words said around them. How long it takes is not
+    stored: ``upper_back.render.timing`` works it out from what the skill really says."""
 
-    minutes: int
     why: str
     safety: str
     closing: str
@@ -94,26 +120,10 @@ class Routine:
         return None
 
 
-def _text(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise RoutineError(f"{where}: expected non-empty text")
-    if any(char in value for char in _FORBIDDEN_IN_CONTENT):
-        raise RoutineError(f"{where}: content must be plain words, without < > or &")
-    return " ".join(value.split())
-
-
-def _texts(values: Any, where: str) -> tuple[str, ...]:
-    if not isinstance(values, list):
-        raise RoutineError(f"{where}: expected a list")
-    return tuple(_text(value, f"{where}[{i}]") for i, value in enumerate(values))
-
-
-def _words(values: Any, where: str) -> tuple[str, ...]:
-    words = _texts(values, where)
-    for word in words:
-        if not _SPOKEN_WORDS.match(word):
-            raise RoutineError(f"{where}: {word!r} must be lowercase letters and spaces")
-    return words
+def _suggest(key: str, known: Collection[str]) -> str:
+    """' (did you mean ...?)' for a near miss, so a typo is fixed without opening this file."""
+    close = get_close_matches(key, list(known), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 def _table(value: Any, where: str) -> dict[str, Any]:
@@ -122,72 +132,189 @@ def _table(value: Any, where: str) -> dict[str, Any]:
     return value
 
 
-def _phase(raw: Any, where: str) -> Phase:
+def _check_keys(
+    raw: dict[str, Any], keys: tuple[tuple[str, ...], tuple[str, ...]], where: str
+) -> None:
+    """Refuse unknown keys (with a suggestion) and then missing required ones."""
+    required, optional = keys
+    known = (*required, *optional)
+    for key in raw:
+        if key not in known:
+            why = f": {_RETIRED[key]}" if key in _RETIRED else _suggest(key, known)
+            raise RoutineError(f"{where}: unknown key {key!r}{why}")
+    for key in required:
+        if key not in raw:
+            raise RoutineError(f"{where}: missing key {key!r}{_MISSING.get(key, '')}")
+
+
+def _locales(value: Any, where: str) -> dict[str, Any]:
+    """A table keyed by locale, refusing any locale the skill is not published in."""
+    table = _table(value, where)
+    for locale in table:
+        if locale not in LOCALES:
+            raise RoutineError(
+                f"{where}: unknown locale {locale!r}{_suggest(locale, LOCALES)}; "
+                f"the skill speaks {', '.join(LOCALES)}"
+            )
+    return table
+
+
+def _text(value: Any, where: str, sided: bool = False) -> str:
+    """Plain words, single-spaced. ``sided``: the text may name the side with ``{side}``; any
+    other brace would be spoken as is (or fail the SSML checks), so it is refused here."""
+    if not isinstance(value, str) or not value.strip():
+        raise RoutineError(f"{where}: expected non-empty text")
+    if any(char in value for char in _FORBIDDEN_IN_CONTENT):
+        raise RoutineError(f"{where}: content must be plain words, without < > or &")
+    rest = value.replace(_SIDE, "") if sided else value
+    if "{" in rest or "}" in rest:
+        allowed = f"only {_SIDE} may be in braces" if sided else f"{_SIDE} needs a move with sides"
+        raise RoutineError(
+            f"{where}: {value!r} has a placeholder this move cannot fill ({allowed})"
+        )
+    return " ".join(value.split())
+
+
+def _texts(
+    values: Any, where: str, sided: bool = False, non_empty: bool = False
+) -> tuple[str, ...]:
+    if not isinstance(values, list):
+        raise RoutineError(f"{where}: expected a list")
+    if non_empty and not values:
+        raise RoutineError(f"{where}: expected at least one line")
+    return tuple(_text(value, f"{where}[{i}]", sided) for i, value in enumerate(values))
+
+
+def _words(values: Any, where: str) -> tuple[str, ...]:
+    """Phrases for the voice model, which takes only lowercase letters, spaces and apostrophes."""
+    words = _texts(values, where)
+    for word in words:
+        if not _SPOKEN_WORDS.match(word):
+            raise RoutineError(
+                f"{where}: {word!r} must be lowercase letters, spaces and apostrophes"
+            )
+    return words
+
+
+def _whole(value: Any, where: str, minimum: int) -> int:
+    # bool is an int in Python, but `rounds = true` is a mistake, not one round.
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise RoutineError(f"{where} must be a whole number of at least {minimum}, not {value!r}")
+    return value
+
+
+def _phase(raw: Any, where: str, sided: bool) -> Phase:
     raw = _table(raw, where)
-    seconds = raw.get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 < seconds <= 60:
-        raise RoutineError(f"{where}: seconds must be between 0 and 60")
+    _check_keys(raw, _PHASE_KEYS, where)
+    seconds = raw["seconds"]
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not 0 < seconds <= _MAX_PHASE_SECONDS
+    ):
+        raise RoutineError(
+            f"{where}.seconds must be more than 0 and at most {_MAX_PHASE_SECONDS}, not {seconds!r}"
+        )
+    cue = _text(raw["cue"], f"{where}.cue", sided)
     return Phase(
-        cue=_text(raw.get("cue"), f"{where}.cue"),
-        short=_text(raw.get("short", raw.get("cue")), f"{where}.short"),
+        cue=cue,
+        short=_text(raw.get("short", cue), f"{where}.short", sided),
         seconds=float(seconds),
-        hold_cues=_texts(raw.get("hold_cues", []), f"{where}.hold_cues"),
+        hold_cues=_texts(raw.get("hold_cues", []), f"{where}.hold_cues", sided),
     )
 
 
-def _move(raw: Any, where: str) -> Move:
+def _guided(raw: Any, where: str, sided: bool) -> Guided:
     raw = _table(raw, where)
-    guided = _table(raw.get("guided"), f"{where}.guided")
-    rounds = guided.get("rounds")
-    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
-        raise RoutineError(f"{where}.guided.rounds must be a positive whole number")
-    raw_phases = guided.get("phases")
-    if not isinstance(raw_phases, list) or not raw_phases:
-        raise RoutineError(f"{where}.guided.phases must be a non-empty list")
-    phases = tuple(
-        _phase(phase, f"{where}.guided.phases[{i}]") for i, phase in enumerate(raw_phases)
+    _check_keys(raw, _GUIDED_KEYS, where)
+    rounds = _whole(raw["rounds"], f"{where}.rounds", minimum=1)
+    phases = raw["phases"]
+    if not isinstance(phases, list) or not phases:
+        raise RoutineError(f"{where}.phases must be a non-empty list")
+    return Guided(
+        rounds=rounds,
+        phases=tuple(
+            _phase(phase, f"{where}.phases[{i}]", sided) for i, phase in enumerate(phases)
+        ),
     )
-    sides = _words(raw.get("sides", []), f"{where}.sides")
+
+
+def _move_label(raw: dict[str, Any], index: int) -> str:
+    """'move <id>' when the id is readable, so errors point at what the reviewer knows;
+    otherwise its position in the file."""
+    move_id = raw.get("id")
+    if isinstance(move_id, str) and move_id.strip():
+        return f"move {move_id.strip()!r}"
+    return f"moves[{index}]"
+
+
+def _move(raw: Any, index: int) -> Move:
+    raw = _table(raw, f"moves[{index}]")
+    where = _move_label(raw, index)
+    _check_keys(raw, _MOVE_KEYS, where)
+    sides = _words(raw.get("sides", []), f"{where}, sides")
     if len(sides) not in (0, 2):
-        raise RoutineError(f"{where}.sides: a move has no sides or two")
+        raise RoutineError(f"{where}, sides: a move has no sides or two, not {len(sides)}")
+    if len(set(sides)) != len(sides):
+        raise RoutineError(f"{where}, sides: the two sides must differ")
     style = raw.get("side_style", "each")
-    if style not in ("each", "alternate"):
-        raise RoutineError(f"{where}.side_style must be 'each' or 'alternate'")
-    split = bool(raw.get("split_sides", False))
+    if style not in SIDE_STYLES:
+        raise RoutineError(f"{where}, side_style must be 'each' or 'alternate', not {style!r}")
+    split = raw.get("split_sides", False)
+    if not isinstance(split, bool):
+        raise RoutineError(f"{where}, split_sides must be true or false, not {split!r}")
     if split and (not sides or style != "each"):
         raise RoutineError(f"{where}: only a move done one side at a time can split its sides")
+    sided = bool(sides)
+    names = _locales(raw.get("names", {}), f"{where}, names")
+    by_locale = _locales(raw.get("synonyms_by_locale", {}), f"{where}, synonyms_by_locale")
     return Move(
-        id=_text(raw.get("id"), f"{where}.id"),
-        name=_text(raw.get("name"), f"{where}.name"),
-        names={k: _text(v, f"{where}.names.{k}") for k, v in raw.get("names", {}).items()},
-        synonyms=_words(raw.get("synonyms"), f"{where}.synonyms"),
+        id=_text(raw["id"], f"{where}, id"),
+        name=_text(raw["name"], f"{where}, name"),
+        names={k: _text(v, f"{where}, names.{k}") for k, v in names.items()},
+        synonyms=_words(raw["synonyms"], f"{where}, synonyms"),
         synonyms_by_locale={
-            k: _words(v, f"{where}.synonyms_by_locale.{k}")
-            for k, v in raw.get("synonyms_by_locale", {}).items()
+            k: _words(v, f"{where}, synonyms_by_locale.{k}") for k, v in by_locale.items()
         },
-        purpose=_text(raw.get("purpose"), f"{where}.purpose"),
-        setup=_texts(raw.get("setup"), f"{where}.setup"),
-        cues=_texts(raw.get("cues"), f"{where}.cues"),
+        purpose=_text(raw["purpose"], f"{where}, purpose"),
+        # The coach repeats the last setup line when switching sides: there must be one.
+        setup=_texts(raw["setup"], f"{where}, setup", sided, non_empty=True),
+        cues=_texts(raw["cues"], f"{where}, cues", sided),
         sides=sides,
         side_style=style,
         split_sides=split,
-        guided=Guided(rounds=rounds, phases=phases),
+        guided=_guided(raw["guided"], f"{where}, guided", sided),
     )
 
 
+def _schema(value: Any) -> None:
+    """Refuse a file written for another version of this code before reading anything else:
+    its keys may mean something different here."""
+    if isinstance(value, bool) or not isinstance(value, int) or value != ROUTINE_SCHEMA:
+        raise RoutineError(
+            f"routine: schema {value!r} is not the one this code reads ({ROUTINE_SCHEMA})"
+        )
+
+
 def parse_routine(data: dict[str, Any]) -> Routine:
-    """Validate raw TOML data into a :class:`Routine`; raises :class:`RoutineError`."""
-    moves = tuple(_move(raw, f"moves[{i}]") for i, raw in enumerate(data.get("moves", [])))
-    if not moves:
-        raise RoutineError("the routine has no moves")
-    ids = [move.id for move in moves]
-    if len(set(ids)) != len(ids):
-        raise RoutineError("move ids must be unique")
+    """Validate raw TOML data into a :class:`Routine`; raises :class:`RoutineError` naming the
+    key, and the move, at fault. Pure: ``data`` is not changed."""
+    if "schema" in data:
+        _schema(data["schema"])
+    _check_keys(data, _ROUTINE_KEYS, "routine")
+    raw_moves = data["moves"]
+    if not isinstance(raw_moves, list) or not raw_moves:
+        raise RoutineError("routine: moves must be a non-empty list of [[moves]] tables")
+    moves = tuple(_move(raw, i) for i, raw in enumerate(raw_moves))
+    seen: set[str] = set()
+    for move in moves:
+        if move.id in seen:
+            raise RoutineError(f"move {move.id!r}: the id is used by another move")
+        seen.add(move.id)
     return Routine(
-        minutes=int(data.get("minutes", 0)),
-        why=_text(data.get("why"), "why"),
-        safety=_text(data.get("safety"), "safety"),
-        closing=_text(data.get("closing"), "closing"),
+        why=_text(data["why"], "routine, why"),
+        safety=_text(data["safety"], "routine, safety"),
+        closing=_text(data["closing"], "routine, closing"),
         moves=moves,
     )
 

@@ -13,17 +13,14 @@ DEPLOYED_VARIABLES = (
     "POWERTOOLS_SERVICE_NAME",
     "POWERTOOLS_METRICS_NAMESPACE",
 )
-# Read only on a laptop: the simulator's embedded store. Never set in AWS.
-LOCAL_VARIABLES = ("LOCAL_STORE_PATH",)
 
 
 @dataclass(frozen=True)
 class Settings:
     """What the composition root needs to build the skill."""
 
-    table_name: str | None
-    skill_id: str | None
-    local_store_path: str | None
+    table_name: str | None = None
+    skill_id: str | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Settings:
@@ -31,5 +28,4 @@ class Settings:
         return cls(
             table_name=environ.get("TABLE_NAME") or None,
             skill_id=environ.get("SKILL_ID") or None,
-            local_store_path=environ.get("LOCAL_STORE_PATH") or None,
         )

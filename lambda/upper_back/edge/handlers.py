@@ -1,13 +1,12 @@
-"""The SDK edge: each handler maps a request to a navigation command and hands it to ``Turn``.
-
-One handler serves every intent of the model through the table in ``intents``; there is no
-near-identical handler class per intent.
+"""The SDK edge: one handler per request type the skill supports, each turning its request into
+a command for ``Turns``; request types the skill knows but does not act on are answered with an
+empty response and a log line; anything else reaches an exception handler, never a catch-all
+"Sorry, I did not get that".
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from ask_sdk_core.dispatch_components import (
@@ -15,22 +14,49 @@ from ask_sdk_core.dispatch_components import (
     AbstractRequestHandler,
     AbstractRequestInterceptor,
 )
+from ask_sdk_core.exceptions import PersistenceException
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import get_intent_name, get_request_type, is_request_type
+from ask_sdk_core.utils import get_request_type
+from ask_sdk_dynamodb.partition_keygen import person_id_partition_keygen
 from ask_sdk_model import IntentRequest, Response
-from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_runtime.exceptions import DispatchException
 
-from upper_back.core.navigation import Command
-from upper_back.core.routine import Routine
+from upper_back.adapters.port import ProgressStore
+from upper_back.core.commands import Launch, NotUnderstood, SessionEnd
 from upper_back.edge import observability
-from upper_back.edge.intents import INTENT_COMMANDS, MOVE_SLOT, NUMBER_SLOT, ORDINAL_SLOT
-from upper_back.edge.turn import Turn, respond
-from upper_back.render import phrases
-from upper_back.render.speech import Reply
-from upper_back.render.ssml import Ssml, sentence
+from upper_back.edge.intents import command_for
+from upper_back.edge.respond import has_screen, to_response
+from upper_back.edge.turn import Turns
+from upper_back.render.speech import apology
 
 log = logging.getLogger(__name__)
-_DIGITS = re.compile(r"^\d{1,4}$")
+
+LAUNCH = "LaunchRequest"
+INTENT = "IntentRequest"
+SESSION_ENDED = "SessionEndedRequest"
+SKILL_ENABLED = "AlexaSkillEvent.SkillEnabled"
+SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+NOT_ACTED_ON = frozenset(
+    {
+        # A tap on the screen: the document has no buttons that send events yet.
+        "Alexa.Presentation.APL.UserEvent",
+        # The answer to a permission or purchase request the skill has not made yet.
+        "Connections.Response",
+        # Reminder events: the skill creates no reminders yet.
+        "Reminders.ReminderCreated",
+        "Reminders.ReminderUpdated",
+        "Reminders.ReminderDeleted",
+        "Reminders.ReminderStarted",
+        "Reminders.ReminderStatusChanged",
+        # Alexa reporting that a response of ours was invalid: logged, never answered.
+        "System.ExceptionEncountered",
+    }
+)
+"""Request types Alexa may send that the skill acknowledges without acting on them."""
+
+
+def _request_type(handler_input: HandlerInput) -> str:
+    return str(get_request_type(handler_input))
 
 
 class RequestLogger(AbstractRequestInterceptor):
@@ -52,80 +78,113 @@ class RequestLogger(AbstractRequestInterceptor):
         )
 
 
-class _TurnHandler(AbstractRequestHandler):
-    """A handler that answers through the shared ``Turn``."""
+class _Handles(AbstractRequestHandler):
+    """A handler for one request type that answers through the shared ``Turns``."""
 
-    def __init__(self, turn: Turn) -> None:
-        self.turn = turn
+    request_type = ""
+
+    def __init__(self, turns: Turns) -> None:
+        self.turns = turns
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _request_type(handler_input) == self.request_type
 
 
-class LaunchHandler(_TurnHandler):
+class LaunchHandler(_Handles):
     """ "Alexa, open upper back routine": welcome, welcome back, or offer to resume."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("LaunchRequest")(handler_input)
+    request_type = LAUNCH
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.turn.run(handler_input, Command.LAUNCH)
+        return self.turns.run(handler_input, Launch())
 
 
-class IntentHandler(_TurnHandler):
-    """Every intent: known ones through the table, anything else as not understood."""
+class IntentHandler(_Handles):
+    """Every intent of the model through the one table; an intent the model does not have is
+    logged and answered as not understood."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("IntentRequest")(handler_input)
+    request_type = INTENT
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        name = str(get_intent_name(handler_input))
-        command = INTENT_COMMANDS.get(name)
-        if command is None:
-            log.warning("intent not in the model", extra={"intent": name[:100]})
-            return self.turn.run(handler_input, Command.FALLBACK)
-        target = None
         request = handler_input.request_envelope.request
-        if command is Command.GOTO and isinstance(request, IntentRequest):
-            target = requested_move(request, self.turn.routine)
-        return self.turn.run(handler_input, command, target)
+        command = (
+            command_for(request, self.turns.routine) if isinstance(request, IntentRequest) else None
+        )
+        if command is None:
+            name = getattr(getattr(request, "intent", None), "name", None)
+            log.warning("intent not in the model", extra={"intent": str(name)[:100]})
+            command = NotUnderstood()
+        return self.turns.run(handler_input, command)
 
 
-class SessionEndedHandler(_TurnHandler):
+class SessionEndedHandler(_Handles):
     """The user walked away or said stop mid-prompt: settle any owed save, say nothing."""
 
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return is_request_type("SessionEndedRequest")(handler_input)
+    request_type = SESSION_ENDED
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request: Any = handler_input.request_envelope.request
         log.info("session ended", extra={"reason": str(getattr(request, "reason", ""))})
-        return self.turn.run(handler_input, Command.SESSION_END)
+        return self.turns.run(handler_input, SessionEnd())
 
 
-class SkillEventHandler(AbstractRequestHandler):
-    """Skill enabled or disabled: sent without a session. Disabling forgets the user's place
-    (the user id changes if they enable the skill again, so the record would never be read)."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return str(get_request_type(handler_input)).startswith("AlexaSkillEvent.")
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        kind = str(get_request_type(handler_input))
-        log.info("skill event", extra={"event": kind})
-        if kind == "AlexaSkillEvent.SkillDisabled":
-            handler_input.attributes_manager.delete_persistent_attributes()
-        return handler_input.response_builder.response
-
-
-class OtherRequestHandler(_TurnHandler):
-    """Any other request type: answer within the session if there is one, else nothing."""
+class SkillEnabledHandler(AbstractRequestHandler):
+    """The skill was enabled: sent without a session; nothing to store yet."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return True
+        return _request_type(handler_input) == SKILL_ENABLED
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        log.warning("unexpected request type", extra={"type": get_request_type(handler_input)})
-        if handler_input.request_envelope.session is None:
-            return handler_input.response_builder.response
-        return self.turn.run(handler_input, Command.FALLBACK)
+        log.info("skill event", extra={"event": SKILL_ENABLED})
+        return Response()
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The skill was disabled: forget the person's record (the user id changes if they enable
+    the skill again, so it would never be read). Sent without a session."""
+
+    def __init__(self, store: ProgressStore) -> None:
+        self.store = store
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _request_type(handler_input) == SKILL_DISABLED
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info("skill event", extra={"event": SKILL_DISABLED})
+        try:
+            key = person_id_partition_keygen(handler_input.request_envelope)
+        except PersistenceException:
+            log.warning("skill disabled without a user to forget")
+            return Response()
+        if not self.store.delete(key):
+            observability.count("StoreWriteFailed")
+        return Response()
+
+
+class NotActedOnHandler(AbstractRequestHandler):
+    """Request types the skill knows Alexa may send but does not act on (yet): a valid empty
+    response and a log line, never the not-understood answer."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _request_type(handler_input) in NOT_ACTED_ON
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        log.info("request not acted on", extra={"request_type": _request_type(handler_input)})
+        return Response()
+
+
+class UnknownRequestHandler(AbstractExceptionHandler):
+    """A request type no handler takes (the SDK raises DispatchException): a valid empty
+    response and a log line."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return isinstance(exception, DispatchException)
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        log.warning(
+            "request type not handled", extra={"request_type": _request_type(handler_input)[:100]}
+        )
+        return Response()
 
 
 class ApologyHandler(AbstractExceptionHandler):
@@ -135,50 +194,14 @@ class ApologyHandler(AbstractExceptionHandler):
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        request = handler_input.request_envelope.request
-        intent = getattr(getattr(request, "intent", None), "name", None)
+        envelope = handler_input.request_envelope
+        intent = getattr(getattr(envelope.request, "intent", None), "name", None)
         observability.log_error(
             "unhandled error",
             exception,
-            type=getattr(request, "object_type", None),
+            type=getattr(envelope.request, "object_type", None),
             intent=str(intent)[:100],
         )
-        if handler_input.request_envelope.session is None:
-            return handler_input.response_builder.response
-        apology = Ssml(sentence(phrases.APOLOGY))
-        return respond(handler_input, Reply(apology, Ssml(sentence(phrases.REPROMPT_GENERAL))))
-
-
-def requested_move(request: IntentRequest, routine: Routine) -> int | None:
-    """The 0-based move a GoToMove request names: by resolved name, by heard name, or by number
-    or ordinal (out-of-range numbers are passed on for navigation to refuse). None when the
-    request names no move we can tell."""
-    slots = (request.intent.slots or {}) if request.intent else {}
-    move = slots.get(MOVE_SLOT)
-    if move is not None and move.value:
-        return _by_name(move, routine)
-    for name in (NUMBER_SLOT, ORDINAL_SLOT):
-        slot = slots.get(name)
-        if slot is not None and slot.value:
-            value = slot.value.strip()
-            return int(value) - 1 if _DIGITS.match(value) else None
-    return None
-
-
-def _by_name(slot: Any, routine: Routine) -> int | None:
-    resolutions = getattr(slot.resolutions, "resolutions_per_authority", None) or []
-    for authority in resolutions:
-        if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
-            for value in authority.values or []:
-                index = routine.index_of(value.value.id)
-                if index is not None:
-                    return index
-    heard = " ".join(str(slot.value).lower().split())
-    for index, move in enumerate(routine.moves):
-        if heard in {
-            word
-            for locale in ("en-US", *move.synonyms_by_locale)
-            for word in move.words_for(locale)
-        }:
-            return index
-    return None
+        if envelope.session is None:
+            return Response()
+        return to_response(apology(), screen=has_screen(envelope), in_session=True)

@@ -1,38 +1,107 @@
-"""The one table from the voice model's intents to navigation commands.
+"""The one table from the voice model's intents to commands, and reading the move a request names.
 
 The interaction model (interaction_model/) and this table must name the same intents: a contract
 test checks both directions, so an intent is never declared without a handler or handled without
-being declared.
+being declared. ``GoToMoveIntent`` is the one intent whose command carries data (the move).
 """
 
 from __future__ import annotations
 
-from upper_back.core.navigation import Command
+import re
+from typing import Any
+
+from ask_sdk_model import IntentRequest
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from upper_back.core.commands import (
+    AskProgress,
+    Command,
+    GoTo,
+    Help,
+    Next,
+    NextSide,
+    No,
+    NotUnderstood,
+    Pause,
+    Previous,
+    Repeat,
+    Resume,
+    Start,
+    Stop,
+    Yes,
+)
+from upper_back.core.routine import Routine
 
 MOVE_SLOT = "move"
 NUMBER_SLOT = "number"
 ORDINAL_SLOT = "ordinal"
 MOVE_SLOT_TYPE = "MoveName"
+GO_TO_MOVE = "GoToMoveIntent"
+_DIGITS = re.compile(r"^\d{1,4}$")
 
-INTENT_COMMANDS: dict[str, Command] = {
-    "StartRoutineIntent": Command.START,
-    "AMAZON.StartOverIntent": Command.START,
-    "NextMoveIntent": Command.NEXT,
-    "AMAZON.NextIntent": Command.NEXT,
-    "NextSideIntent": Command.NEXT_SIDE,
-    "PreviousMoveIntent": Command.PREVIOUS,
-    "AMAZON.PreviousIntent": Command.PREVIOUS,
-    "AMAZON.RepeatIntent": Command.REPEAT,
-    "GoToMoveIntent": Command.GOTO,
-    "ResumeRoutineIntent": Command.RESUME,
-    "AMAZON.ResumeIntent": Command.RESUME,
-    "AMAZON.PauseIntent": Command.PAUSE,
-    "ProgressIntent": Command.PROGRESS,
-    "AMAZON.HelpIntent": Command.HELP,
-    "AMAZON.FallbackIntent": Command.FALLBACK,
-    "AMAZON.StopIntent": Command.STOP,
-    "AMAZON.CancelIntent": Command.STOP,
-    "AMAZON.NavigateHomeIntent": Command.STOP,
-    "AMAZON.YesIntent": Command.YES,
-    "AMAZON.NoIntent": Command.NO,
+INTENT_COMMANDS: dict[str, Command | type[GoTo]] = {
+    "StartRoutineIntent": Start(),
+    "AMAZON.StartOverIntent": Start(),
+    "NextMoveIntent": Next(),
+    "AMAZON.NextIntent": Next(),
+    "NextSideIntent": NextSide(),
+    "PreviousMoveIntent": Previous(),
+    "AMAZON.PreviousIntent": Previous(),
+    "AMAZON.RepeatIntent": Repeat(),
+    GO_TO_MOVE: GoTo,  # built from the request's slots
+    "ResumeRoutineIntent": Resume(),
+    "AMAZON.ResumeIntent": Resume(),
+    "AMAZON.PauseIntent": Pause(),
+    "ProgressIntent": AskProgress(),
+    "AMAZON.HelpIntent": Help(),
+    "AMAZON.FallbackIntent": NotUnderstood(),
+    "AMAZON.StopIntent": Stop(),
+    "AMAZON.CancelIntent": Stop(),
+    "AMAZON.NavigateHomeIntent": Stop(),
+    "AMAZON.YesIntent": Yes(),
+    "AMAZON.NoIntent": No(),
 }
+
+
+def command_for(request: IntentRequest, routine: Routine) -> Command | None:
+    """The command an intent request asks for; None for an intent the model does not have."""
+    name = str(getattr(request.intent, "name", "") or "")
+    command = INTENT_COMMANDS.get(name)
+    if command is GoTo:
+        return GoTo(requested_move(request, routine))
+    return command if not isinstance(command, type) else None
+
+
+def requested_move(request: IntentRequest, routine: Routine) -> int | None:
+    """The 0-based move a GoToMove request names: by resolved name, by heard name, or by number
+    or ordinal (out-of-range numbers are passed on for navigation to refuse). None when the
+    request names no move we can tell."""
+    slots = (request.intent.slots or {}) if request.intent else {}
+    move = slots.get(MOVE_SLOT)
+    if move is not None and move.value:
+        return _by_name(move, routine)
+    for name in (NUMBER_SLOT, ORDINAL_SLOT):
+        slot = slots.get(name)
+        if slot is not None and slot.value:
+            value = slot.value.strip()
+            return int(value) - 1 if _DIGITS.match(value) else None
+    return None
+
+
+def _by_name(slot: Any, routine: Routine) -> int | None:
+    resolutions = getattr(slot.resolutions, "resolutions_per_authority", None) or []
+    for authority in resolutions:
+        if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
+            for value in authority.values or []:
+                index = routine.index_of(value.value.id)
+                if index is not None:
+                    return index
+    heard = " ".join(str(slot.value).lower().split())
+    for index, move in enumerate(routine.moves):
+        if heard in {
+            word
+            for locale in ("en-US", *move.synonyms_by_locale)
+            for word in move.words_for(locale)
+        }:
+            return index
+    return None

@@ -11,11 +11,36 @@ import logging
 import os
 import traceback
 from pathlib import Path
+from typing import assert_never
 
 from aws_lambda_powertools import Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from upper_back.core.navigation import Command, Kind, Outcome, Position
+from upper_back.core import commands
+from upper_back.core.commands import Command
+from upper_back.core.outcomes import (
+    AlreadyAtFirst,
+    Entry,
+    Finished,
+    Goodbye,
+    HelpGiven,
+    Misheard,
+    NoOtherSide,
+    NoSuchMove,
+    NotNow,
+    NotStartedYet,
+    OfferRestart,
+    Outcome,
+    Paused,
+    Played,
+    PlayedLast,
+    ProgressReport,
+    Silent,
+    WelcomeBack,
+    WelcomeBackDone,
+    WelcomeNew,
+)
+from upper_back.core.state import AtMove
 
 log = logging.getLogger("upper_back")
 metrics = Metrics(
@@ -29,28 +54,48 @@ def count(name: str) -> None:
     metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
-def record_turn(command: Command, outcome: Outcome, after: Position, changed: bool) -> None:
+def record_turn(command: Command, outcome: Outcome, changed: bool) -> None:
     """One log line per turn, and the metrics the turn earns."""
+    at = getattr(outcome, "at", None) or getattr(outcome, "place", None)
     log.info(
         "turn",
         extra={
-            "command": command.value,
-            "outcome": outcome.kind.value,
-            "move": after.move + 1,
-            "part": after.part,
+            "command": commands.name(command),
+            "outcome": type(outcome).__name__,
+            "move": at.move + 1 if isinstance(at, AtMove) else None,
             "changed": changed,
         },
     )
-    if outcome.advanced:
-        count("MoveCompleted")
-    if outcome.finished:
-        count("RoutineCompleted")
-    if outcome.kind is Kind.PLAY_LAST and outcome.finished:
-        count("MoveCompleted")  # the final move itself, done in this very reply
-    if outcome.started:
-        count("RoutineStarted")
-    if outcome.resumed:
-        count("RoutineResumed")
+    for metric in metrics_for(outcome):
+        count(metric)
+
+
+def metrics_for(outcome: Outcome) -> list[str]:
+    """The business metrics an outcome earns; every case is decided here (mypy checks)."""
+    match outcome:
+        case Played(entry=entry):
+            return _ENTRY_METRICS.get(entry, [])
+        case PlayedLast(entry=entry, finished=finished):
+            done = [] if finished is None else ["MoveCompleted", "RoutineCompleted"]
+            return _ENTRY_METRICS.get(entry, []) + done
+        case Finished():
+            return ["MoveCompleted", "RoutineCompleted"]
+        case (
+            WelcomeNew() | WelcomeBack() | WelcomeBackDone() | NotStartedYet() | AlreadyAtFirst()
+            | NoSuchMove() | NoOtherSide() | OfferRestart() | NotNow() | Paused() | Goodbye()
+            | ProgressReport() | HelpGiven() | Misheard() | Silent()
+        ):  # fmt: skip
+            return []
+        case _:
+            assert_never(outcome)
+
+
+_ENTRY_METRICS = {
+    Entry.STARTED: ["RoutineStarted"],
+    Entry.FRESH_START: ["RoutineStarted"],
+    Entry.ADVANCED: ["MoveCompleted"],
+    Entry.RESUMED: ["RoutineResumed"],
+}
 
 
 def log_error(message: str, error: BaseException, **fields: object) -> None:

@@ -35,7 +35,6 @@ COULD_NOT_LOAD = "I could not reach your saved place just now, so I will start y
 COULD_NOT_REACH = "I could not reach your saved place just now."
 # When a stored place could not be used as it was.
 MOVE_REMOVED = "The routine has changed since you last used it, so your place was reset."
-OLD_VERSION = "Your saved place was from an older version, so we will start fresh."
 UNREADABLE_PLACE = "I could not read your saved place, so we will start fresh."
 
 # A move.
@@ -92,10 +91,17 @@ REPROMPT_RESUME = "Say resume to carry on with the {name}, or start over."
 REPROMPT_GENERAL = "Say next move, repeat, or help."
 
 # Leaving.
-PAUSED = "Paused at move {n}, the {name}{side}. Your place is saved."
+PAUSED = "Paused at move {n}, the {name}{side}."
+PLACE_SAVED = "Your place is saved."
 HOW_TO_COME_BACK = "When you are ready, say: Alexa, ask upper back routine to resume my routine."
 GOODBYE_SAVED = "Stopping here. Your place is saved at move {n}, the {name}{side}. Bye for now."
 GOODBYE = "Okay. Come back whenever your back needs it. Bye for now."
+# When the place could not be saved (or must not be: the stored record is newer than this code).
+STOPPING_AT = "Stopping here, at move {n}, the {name}{side}."
+NOT_SAVED = "I could not save your place this time."
+PICK_UP_FROM = "Next time you can pick up from move {n}, the {name}{side}."
+PICK_UP_FROM_START = "Next time you will start from the first move."
+BYE = "Bye for now."
 
 # When something went wrong on our side: the place is kept.
 APOLOGY = "Sorry, something went wrong on my side. Your place is safe. Please say that again."

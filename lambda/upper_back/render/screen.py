@@ -1,12 +1,14 @@
-"""What a device with a screen shows: the reply's title and lines in one static APL document.
+"""What a screen shows for a reply: a structured view model, and the APL data derived from it.
 
-The document lives in ``screen.json`` (layout only); the words come from the reply, so the screen
-says what the card says. Sent only to devices that declare APL support.
+The view is built by the speech renderer beside the speech, from the same outcome; the card in
+the Alexa app and the APL datasource are both derived from it here, so nothing is joined into
+text and split again. The document (``screen.json``) is layout only and the same for every turn.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,26 @@ DOCUMENT = Path(__file__).with_name("screen.json")
 TOKEN = "upper-back-routine"
 
 
+@dataclass(frozen=True)
+class ScreenView:
+    """One reply's screen: ``title`` (the move and side, or the skill's name), ``progress``
+    ("Move 2 of 5", empty outside a move), ``side``, ``lines`` (why, setup and cues, or help),
+    ``hint`` (what to say next) and ``buttons`` (the commands a tap may send)."""
+
+    title: str = phrases.CARD_TITLE
+    progress: str = ""
+    side: str = ""
+    lines: tuple[str, ...] = ()
+    hint: str = phrases.SCREEN_HINT
+    buttons: tuple[str, ...] = ()
+
+    def card(self) -> tuple[str, str] | None:
+        """The Alexa app's card (title, content), or None when there is nothing to show."""
+        if not self.lines:
+            return None
+        return self.title, "\n".join(self.lines)
+
+
 @cache
 def document() -> dict[str, Any]:
     """The APL document, read once per container."""
@@ -24,7 +46,15 @@ def document() -> dict[str, Any]:
     return loaded
 
 
-def datasources(title: str, text: str) -> dict[str, Any]:
-    """The data the document binds to: a title, one line per paragraph, and what to say."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    return {"screen": {"title": title, "lines": lines, "hint": phrases.SCREEN_HINT}}
+def datasources(view: ScreenView) -> dict[str, Any]:
+    """The data the document binds to."""
+    return {
+        "screen": {
+            "title": view.title,
+            "progress": view.progress,
+            "side": view.side,
+            "lines": list(view.lines),
+            "hint": view.hint,
+            "buttons": list(view.buttons),
+        }
+    }

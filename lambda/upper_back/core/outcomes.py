@@ -1,0 +1,168 @@
+"""What happened in a turn (``Outcome``) and what the edge must do about it (``Effect``).
+
+Each outcome is its own small frozen type carrying exactly what the renderer needs to say it,
+including the place it must speak of; the renderer, the metrics and the logs ``match`` over
+``Outcome`` with ``assert_never``, so mypy fails when one of them forgets a case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from upper_back.core.state import AtMove, Place, Question
+
+
+class Entry(Enum):
+    """How a move's part came to be played."""
+
+    STARTED = "started"  # the routine began (again) at its first move
+    FRESH_START = "fresh_start"  # asked to resume with nothing to resume: from the top
+    ADVANCED = "advanced"  # on to the next move after finishing one
+    CONTINUED = "continued"  # the other side of the move just heard
+    RESUMED = "resumed"  # picked up a routine that was under way
+    AGAIN = "again"  # repeat, go back, or a jump to a named move
+
+
+@dataclass(frozen=True)
+class WelcomeNew:
+    """Somebody who has never finished a routine opened the skill."""
+
+
+@dataclass(frozen=True)
+class WelcomeBack:
+    """Opened with a routine under way at ``at``: offer to pick up there."""
+
+    at: AtMove
+
+
+@dataclass(frozen=True)
+class WelcomeBackDone:
+    """Opened by somebody who has finished ``completed`` routines and has none under way."""
+
+    completed: int
+
+
+@dataclass(frozen=True)
+class Played:
+    """A part of a move, coached. ``safety_first``: somebody new went straight into a move
+    without hearing the welcome, so the safety line is owed."""
+
+    at: AtMove
+    entry: Entry
+    completed: int
+    safety_first: bool = False
+
+
+@dataclass(frozen=True)
+class PlayedLast:
+    """The routine's final part and its end, in one reply (the place is already stored as
+    done). ``finished``: the new count when a routine under way was completed by it, None when
+    the final move was done on its own."""
+
+    at: AtMove
+    entry: Entry
+    completed: int
+    safety_first: bool = False
+    finished: int | None = None
+
+
+@dataclass(frozen=True)
+class Finished:
+    """The routine was completed; ``count`` routines done in all."""
+
+    count: int
+
+
+@dataclass(frozen=True)
+class NotStartedYet:
+    """ "Go back" before a routine is under way."""
+
+
+@dataclass(frozen=True)
+class AlreadyAtFirst:
+    """ "Go back" at the first move."""
+
+
+@dataclass(frozen=True)
+class NoSuchMove:
+    """A move the routine does not have: ``asked`` is the number asked for, None for a name."""
+
+    asked: int | None
+
+
+@dataclass(frozen=True)
+class NoOtherSide:
+    """ "Switch sides" where there is no other side to go to."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class OfferRestart:
+    """ "No" to picking up: offer to start over instead."""
+
+
+@dataclass(frozen=True)
+class NotNow:
+    """ "No" to the next move: take your time."""
+
+
+@dataclass(frozen=True)
+class Paused:
+    """Paused in a routine under way at ``at``; the session ends."""
+
+    at: AtMove
+
+
+@dataclass(frozen=True)
+class Goodbye:
+    """Leaving; ``place`` is where the person is, to be named if a routine is under way."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """Where the person is and what is left, then the question still open."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class HelpGiven:
+    """What the skill does and what can be said, from where the person is."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class Misheard:
+    """The request could not be understood here."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class Silent:
+    """Nothing to say (the session has already ended)."""
+
+
+Outcome = (
+    WelcomeNew | WelcomeBack | WelcomeBackDone | Played | PlayedLast | Finished | NotStartedYet
+    | AlreadyAtFirst | NoSuchMove | NoOtherSide | OfferRestart | NotNow | Paused | Goodbye
+    | ProgressReport | HelpGiven | Misheard | Silent
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SaveState:
+    """The stored part of the state changed: write it (against the expected revision)."""
+
+
+Effect = SaveState
+"""What the edge runs after a step. Later features add cases (a reminder to create)."""

@@ -1,0 +1,60 @@
+"""The one mapper from a rendered ``Reply`` to the SDK's ``Response``.
+
+Used for every answer, the last-resort one included. The end of the session is always explicit:
+a reprompt keeps it open, no reprompt ends it (only inside a session: a request outside one,
+such as a skill event, gets a response with no session flag).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ask_sdk_model import RequestEnvelope, Response
+from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
+
+from upper_back.render import screen as screens
+from upper_back.render.speech import Reply
+from upper_back.render.ssml import Ssml
+
+
+def _speech(body: Ssml) -> SsmlOutputSpeech:
+    return SsmlOutputSpeech(ssml=f"<speak>{body}</speak>")
+
+
+def has_screen(envelope: RequestEnvelope) -> bool:
+    """Whether the device renders APL; a request without context or device has no screen."""
+    system = getattr(envelope.context, "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
+def to_response(reply: Reply, *, screen: bool, in_session: bool) -> Response:
+    """Alexa's response for ``reply``: speech, reprompt, card and (for a screen) the APL."""
+    if not reply.speech:
+        return Response()
+    directives: list[Any] = []
+    if screen:
+        # Every spoken reply repaints the screen, so it never shows a move the user has left.
+        # Imported here: the APL model is hundreds of modules, and most devices have no screen.
+        from ask_sdk_model.interfaces.alexa.presentation.apl import (  # noqa: PLC0415
+            RenderDocumentDirective,
+        )
+
+        directives.append(
+            RenderDocumentDirective(
+                token=screens.TOKEN,
+                document=screens.document(),
+                datasources=screens.datasources(reply.screen),
+            )
+        )
+    card = reply.screen.card()
+    end = reply.reprompt is None
+    return Response(
+        output_speech=_speech(reply.speech),
+        reprompt=None
+        if reply.reprompt is None
+        else Reprompt(output_speech=_speech(reply.reprompt)),
+        card=None if card is None else SimpleCard(title=card[0], content=card[1]),
+        directives=directives or None,
+        should_end_session=(end if in_session or not end else None),
+    )

@@ -1,0 +1,1 @@
+"""Fakes of the services the skill talks to, for tests."""
