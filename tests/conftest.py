@@ -10,7 +10,7 @@ from hypothesis import settings
 # HYPOTHESIS_PROFILE; CI=true (as CI services set it) picks "ci". Tests that set no example count
 # take the profile's.
 settings.register_profile("dev", max_examples=30, deadline=None)
-settings.register_profile("ci", max_examples=200, derandomize=True, deadline=None)
+settings.register_profile("ci", max_examples=100, derandomize=True, deadline=None)
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from sim.envelopes import USER_ID, SlotValue
+from sim.envelopes import USER_ID, SlotValue, intent_request
 from tests.conversation.helpers import (
     MOVES,
     Alexa,
@@ -236,3 +236,17 @@ def test_a_record_without_a_usable_revision_is_replaced_by_the_next_move(
     assert place(saved) == (MOVES[1].id, MOVES[1].sides[0] if MOVES[1].split_sides else "")
     assert conversation.say("NextMoveIntent").ssml != turn.ssml
     assert revision(stored(USER_ID)) == revision(saved) + 1
+
+
+def test_a_resolution_with_no_value_falls_back_to_the_words_heard(alexa: Alexa) -> None:
+    """Alexa should never send a resolution whose value is null; if it does, the words heard
+    still name the move, as for any unusable resolution: never the apology."""
+    conversation = alexa()
+    conversation.launch()
+    request = intent_request("GoToMoveIntent", {"move": SlotValue("splat", "x", "x", "MoveName")})
+    request["intent"]["slots"]["move"]["resolutions"]["resolutionsPerAuthority"][0]["values"] = [
+        {"value": None}
+    ]
+    heard = text(conversation.send(request).ssml)
+    assert named(1) in heard
+    assert text(phrases.APOLOGY) not in heard

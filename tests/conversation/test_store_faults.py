@@ -165,3 +165,35 @@ def test_a_device_that_fell_behind_applies_next_to_the_place_the_other_saved(
     say(ahead, "NextMoveIntent")
     assert place(stored(USER_ID)) == at(WALL + 1, 1)
     assert revision(stored(USER_ID)) == revision(record) + 1
+
+
+def finish_the_routine(alexa: Alexa, store: MemoryStore, *, fail_last: bool) -> str:
+    """Start, then "next" through every part; the last "next" plays the final move and finishes
+    the routine in the same reply (which ends the session). Answers what that reply says."""
+    conversation = alexa()
+    checked(conversation.launch())
+    say(conversation, "StartRoutineIntent")
+    parts = sum(move.parts for move in MOVES)
+    for _ in range(parts - 2):
+        say(conversation, "NextMoveIntent")
+    if fail_last:
+        store.fail("save")
+    return say(conversation, "NextMoveIntent")
+
+
+def test_a_finish_whose_save_failed_says_it_may_not_be_recorded(
+    alexa: Alexa, store: MemoryStore, stored: Stored
+) -> None:
+    heard = finish_the_routine(alexa, store, fail_last=True)
+    assert text(phrases.FIRST_FINISH) in heard
+    assert text(phrases.FINISH_NOT_SAVED) in heard, "the session ends: the save is never retried"
+    assert place(stored(USER_ID)) == at(len(MOVES) - 2), "the store still holds the move before"
+
+
+def test_a_finish_whose_save_landed_says_nothing_about_saving(
+    alexa: Alexa, store: MemoryStore, stored: Stored
+) -> None:
+    heard = finish_the_routine(alexa, store, fail_last=False)
+    assert text(phrases.FIRST_FINISH) in heard
+    assert text(phrases.FINISH_NOT_SAVED) not in heard
+    assert place(stored(USER_ID)) is None

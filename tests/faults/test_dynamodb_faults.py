@@ -256,3 +256,18 @@ def test_a_record_from_a_newer_version_is_read_and_never_written(
     assert heard == f"{said(phrases.STOPPING_AT, 2, 1)} {text(phrases.BYE)}", "no claim either way"
     assert stored(USER_ID) == before
     assert dynamodb.calls == ["GetItem"], "read once, never written"
+
+
+def test_a_session_end_for_a_reason_this_sdk_does_not_know_still_lands_the_owed_save(
+    dynamodb: LiveDynamoDb, alexa: Alexa, stored: Stored
+) -> None:
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("GoToMoveIntent", number=SlotValue("2"))
+    with dynamodb.failing(("put_item", "ThrottlingException")):
+        conversation.say("GoToMoveIntent", number=SlotValue("4"))
+    ended = conversation.end_session("USER_IDLE")  # a reason Alexa might add one day
+    assert ended is not None
+    assert_valid_response(ended.raw, spoken=False)
+    assert "outputSpeech" not in ended.response, "nothing can be said into an ended session"
+    assert place(stored(USER_ID)) == at(3)

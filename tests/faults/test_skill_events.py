@@ -88,4 +88,5 @@ def test_a_delete_that_fails_is_logged_and_still_answered(
     assert stored(USER_ID) is not None
     warned = [r for r in logs.records if r.levelno >= logging.WARNING and code in r.getMessage()]
     assert warned, "a failed delete leaves a record behind: it must be logged, with its cause"
+    assert [r.getMessage() for r in errors(logs)] == ["could not forget a disabled user's record"]
     assert leaks(logs, capsys) == []

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from upper_back.core.cases import Case
+
 RawRecord = dict[str, Any]
 """A stored record as JSON-like data (DynamoDB hands numbers back as ``Decimal``)."""
 REVISION = "revision"
@@ -33,8 +35,7 @@ class Found:
     record: RawRecord = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Saved:
+class Saved(Case):
     """The record was written."""
 
 

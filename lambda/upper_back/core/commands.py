@@ -9,34 +9,30 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from upper_back.core.cases import Case
 
-@dataclass(frozen=True)
-class Launch:
+
+class Launch(Case):
     """The skill was opened without a request ("Alexa, open upper back routine")."""
 
 
-@dataclass(frozen=True)
-class Start:
+class Start(Case):
     """Begin the routine at its first move ("start", "start over")."""
 
 
-@dataclass(frozen=True)
-class Next:
+class Next(Case):
     """Go on: the other side, or the next move ("next move", "done")."""
 
 
-@dataclass(frozen=True)
-class NextSide:
+class NextSide(Case):
     """The other side of the move under way ("switch sides")."""
 
 
-@dataclass(frozen=True)
-class Previous:
+class Previous(Case):
     """Back one part ("go back")."""
 
 
-@dataclass(frozen=True)
-class Repeat:
+class Repeat(Case):
     """The same part again ("repeat")."""
 
 
@@ -48,48 +44,39 @@ class GoTo:
     move: int | None
 
 
-@dataclass(frozen=True)
-class Resume:
+class Resume(Case):
     """Carry on from the stored place ("resume my routine")."""
 
 
-@dataclass(frozen=True)
-class Pause:
+class Pause(Case):
     """Stop for now, keeping the place ("pause")."""
 
 
-@dataclass(frozen=True)
-class AskProgress:
+class AskProgress(Case):
     """Where am I, and what is left ("how many are left")."""
 
 
-@dataclass(frozen=True)
-class Help:
+class Help(Case):
     """What can I say."""
 
 
-@dataclass(frozen=True)
-class NotUnderstood:
+class NotUnderstood(Case):
     """Something the skill could not map to a request (the fallback intent, an unknown one)."""
 
 
-@dataclass(frozen=True)
-class Stop:
+class Stop(Case):
     """Leave ("stop", "cancel", "go home")."""
 
 
-@dataclass(frozen=True)
-class Yes:
+class Yes(Case):
     """Yes to the question last asked."""
 
 
-@dataclass(frozen=True)
-class No:
+class No(Case):
     """No to the question last asked."""
 
 
-@dataclass(frozen=True)
-class SessionEnd:
+class SessionEnd(Case):
     """Alexa closed the session (the user walked away, or said stop mid-prompt)."""
 
 

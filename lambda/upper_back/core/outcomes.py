@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from upper_back.core.cases import Case
 from upper_back.core.state import AtMove, Place, Question
 
 
@@ -24,8 +25,7 @@ class Entry(Enum):
     AGAIN = "again"  # repeat, go back, or a jump to a named move
 
 
-@dataclass(frozen=True)
-class WelcomeNew:
+class WelcomeNew(Case):
     """Somebody who has never finished a routine opened the skill."""
 
 
@@ -74,13 +74,11 @@ class Finished:
     count: int
 
 
-@dataclass(frozen=True)
-class NotStartedYet:
+class NotStartedYet(Case):
     """ "Go back" before a routine is under way."""
 
 
-@dataclass(frozen=True)
-class AlreadyAtFirst:
+class AlreadyAtFirst(Case):
     """ "Go back" at the first move."""
 
 
@@ -99,13 +97,11 @@ class NoOtherSide:
     question: Question
 
 
-@dataclass(frozen=True)
-class OfferRestart:
+class OfferRestart(Case):
     """ "No" to picking up: offer to start over instead."""
 
 
-@dataclass(frozen=True)
-class NotNow:
+class NotNow(Case):
     """ "No" to the next move: take your time."""
 
 
@@ -147,8 +143,7 @@ class Misheard:
     question: Question
 
 
-@dataclass(frozen=True)
-class Silent:
+class Silent(Case):
     """Nothing to say (the session has already ended)."""
 
 
@@ -159,8 +154,7 @@ Outcome = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class SaveState:
+class SaveState(Case):
     """The stored part of the state changed: write it (against the expected revision)."""
 
 

@@ -13,7 +13,6 @@ import re
 import tomllib
 from collections.abc import Collection
 from dataclasses import dataclass
-from difflib import get_close_matches
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -122,6 +121,8 @@ class Routine:
 
 def _suggest(key: str, known: Collection[str]) -> str:
     """' (did you mean ...?)' for a near miss, so a typo is fixed without opening this file."""
+    from difflib import get_close_matches  # noqa: PLC0415 (only when the file has a typo)
+
     close = get_close_matches(key, list(known), n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

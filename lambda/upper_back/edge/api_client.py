@@ -41,7 +41,6 @@ status), so callers catch ``ServiceException`` either way.
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import math
@@ -103,6 +102,8 @@ def _is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
     try:
+        import ipaddress  # noqa: PLC0415 (only for plain http, which only tests use)
+
         return ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
     except ValueError:
         return False

@@ -94,6 +94,26 @@ def _application_id(event: Any) -> object:
         return None
 
 
+def _read(skill: CustomSkill, event: dict[str, Any]) -> RequestEnvelope:
+    """The envelope as the SDK's model reads it. A session end whose ``reason`` or ``error`` this
+    model does not know (Alexa may add values) is read without them: the session still ended,
+    and a save it owes must still be made."""
+    try:
+        return cast(
+            RequestEnvelope, skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+        )
+    except Exception:
+        request = event.get("request")
+        if not (isinstance(request, dict) and request.get("type") == "SessionEndedRequest"):
+            raise
+        log.warning("session ended for a reason this model does not know")
+        plain = {key: value for key, value in request.items() if key not in ("reason", "error")}
+        return cast(
+            RequestEnvelope,
+            skill.serializer.deserialize(json.dumps({**event, "request": plain}), RequestEnvelope),
+        )
+
+
 def _request_type(event: Any) -> object:
     request = event.get("request") if isinstance(event, dict) else None
     return request.get("type") if isinstance(request, dict) else None
@@ -152,7 +172,7 @@ def build_handler(
             log.warning("refused a request for another skill")
             raise ForeignSkillError("request is not for this skill")
         try:
-            envelope = skill.serializer.deserialize(json.dumps(event), RequestEnvelope)
+            envelope = _read(skill, event)
             if envelope.context is None or envelope.context.system is None:
                 # Alexa always sends one; the SDK reads the API token from it before any handler
                 # runs, so a request without one is answered as one with no user and no device.

@@ -157,6 +157,8 @@ class SkillDisabledHandler(AbstractRequestHandler):
             log.warning("skill disabled without a user to forget")
             return Response()
         if not self.store.delete(key):
+            # The record is left behind (its TTL still expires it): an owner must hear of it.
+            log.error("could not forget a disabled user's record")
             observability.count("StoreWriteFailed")
         return Response()
 

@@ -93,7 +93,7 @@ def _by_name(slot: Any, routine: Routine) -> int | None:
     for authority in resolutions:
         if authority.status and authority.status.code == StatusCode.ER_SUCCESS_MATCH:
             for value in authority.values or []:
-                index = routine.index_of(value.value.id)
+                index = routine.index_of(str(getattr(value.value, "id", "")))
                 if index is not None:
                     return index
     heard = " ".join(str(slot.value).lower().split())

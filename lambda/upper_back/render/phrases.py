@@ -102,6 +102,9 @@ NOT_SAVED = "I could not save your place this time."
 PICK_UP_FROM = "Next time you can pick up from move {n}, the {name}{side}."
 PICK_UP_FROM_START = "Next time you will start from the first move."
 BYE = "Bye for now."
+FINISH_NOT_SAVED = (
+    "I could not record that this time, so next time I may offer to pick up where you were."
+)
 
 # When something went wrong on our side: the place is kept.
 APOLOGY = "Sorry, something went wrong on my side. Your place is safe. Please say that again."

@@ -163,13 +163,13 @@ class Speaker:
                 return self._coached(outcome, ending)
             case PlayedLast(finished=finished):
                 ending = (
-                    self._finished(finished)
+                    self._finished(finished, kept)
                     if finished is not None
                     else _say(phrases.LAST_MOVE_ONLY)
                 )
                 return replace(self._coached(outcome, ending), reprompt=None)
             case Finished(count=count):
-                return Reply(self._finished(count), None)
+                return Reply(self._finished(count, kept), None)
             case NotStartedYet():
                 return Reply(
                     _say(phrases.NOT_STARTED.format(name=self.name(0))),
@@ -271,13 +271,15 @@ class Speaker:
         )
         return Reply(speech, _say(phrases.REPROMPT_MOVE), screen)
 
-    def _finished(self, count: int) -> Ssml:
+    def _finished(self, count: int, kept: Kept) -> Ssml:
         tally = (
             phrases.FIRST_FINISH
             if count == 1
             else phrases.FINISHED_COUNT.format(count=phrases.number_word(count))
         )
-        return _say(phrases.FINISHED, self.routine.closing, tally)
+        # The session ends here, so a save owed now is never retried: say so, not just the count.
+        unsaved = phrases.FINISH_NOT_SAVED if kept.saving is Saving.FAILED else ""
+        return _say(phrases.FINISHED, self.routine.closing, tally, unsaved)
 
     def _paused(self, at: AtMove, kept: Kept) -> Ssml:
         paused = phrases.PAUSED.format(**self.fields(at))
