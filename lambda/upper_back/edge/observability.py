@@ -10,11 +10,9 @@ from __future__ import annotations
 import logging
 import os
 import traceback
+from functools import cache
 from pathlib import Path
-from typing import assert_never
-
-from aws_lambda_powertools import Metrics
-from aws_lambda_powertools.metrics import MetricUnit
+from typing import TYPE_CHECKING, assert_never
 
 from upper_back.core import commands
 from upper_back.core.commands import Command
@@ -42,16 +40,29 @@ from upper_back.core.outcomes import (
 )
 from upper_back.core.state import AtMove
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools import Metrics
+
 log = logging.getLogger("upper_back")
-metrics = Metrics(
-    namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "UpperBackRoutine",
-    service=os.environ.get("POWERTOOLS_SERVICE_NAME") or "upper-back-routine",
-)
+
+
+@cache
+def _metrics() -> Metrics:
+    """Powertools' metrics, made when a turn first earns one (about 15 ms to import): a launch
+    earns none, so the first answer of a cold container does not wait for it."""
+    from aws_lambda_powertools import Metrics  # noqa: PLC0415
+
+    return Metrics(
+        namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE") or "UpperBackRoutine",
+        service=os.environ.get("POWERTOOLS_SERVICE_NAME") or "upper-back-routine",
+    )
 
 
 def count(name: str) -> None:
     """Add one to a business metric, published when the invocation ends."""
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    from aws_lambda_powertools.metrics import MetricUnit  # noqa: PLC0415
+
+    _metrics().add_metric(name=name, unit=MetricUnit.Count, value=1)
 
 
 def record_turn(command: Command, outcome: Outcome, changed: bool) -> None:
@@ -109,5 +120,5 @@ def log_error(message: str, error: BaseException, **fields: object) -> None:
 
 def flush() -> None:
     """Publish this invocation's metrics, if it earned any (an empty flush only warns)."""
-    if metrics.metric_set:
-        metrics.flush_metrics()
+    if _metrics.cache_info().currsize and _metrics().metric_set:
+        _metrics().flush_metrics()
