@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint types unit fmt bench package model clean
+.PHONY: run test lint types unit fmt bench timing listen package model clean
 
 $(STAMP): pyproject.toml lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,14 @@ unit: $(STAMP)
 ## bench: speed, DynamoDB calls per turn, cold import and zip size (printed, not asserted)
 bench: $(STAMP)
 	$(BIN)/python -m tools.bench
+
+## timing: how long each reply, move and run takes at Alexa's pace; chart in build/timing.svg
+timing: $(STAMP)
+	$(BIN)/python -m tools.timing
+
+## listen: the first run as a WAV in build/ (ARGS="--move 3", "--quick", "--out FILE")
+listen: $(STAMP)
+	$(BIN)/python -m tools.listen $(ARGS)
 
 ## package: the deployment zip for the template's runtime and architecture, without Docker
 package: $(STAMP)
