@@ -18,7 +18,11 @@ session it hands back, the writes that reached the store):
   itself and a yes or no with no question pending;
 - after a failed save, the next turn of that session lands it: the session owes nothing after
   any turn that met no fault, and a write whose answer was lost is recognised as the session's
-  own and saved on top of.
+  own and saved on top of;
+- a session whose first read failed writes nothing until a read answers, and then keeps what the
+  store held: a person's stored routines-done count never decreases (and a turn finishes at most
+  one routine), and fields this code does not know, seeded in a person's record (at the top
+  level, and inside the progress and the preferences), survive every save.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ from typing import Any, Literal
 
 from hypothesis import settings
 from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, rule
+from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from sim.conversation import Conversation, Turn
 from sim.envelopes import Caller, SlotValue
-from tests.conversation.helpers import MOVES, text
+from tests.conversation.helpers import MOVES, text, v2_record
 from tests.fakes.store import MemoryStore
 from tests.faults.alexa_rules import assert_valid_response
 from tests.faults.support import at, header, said, second_side
@@ -61,6 +65,12 @@ FALLBACK = text(phrases.FALLBACK)
 SAVED_CLAIM = text(phrases.PLACE_SAVED).rstrip(".")  # also the start of GOODBYE_SAVED's claim
 NOT_SAVED = text(phrases.NOT_SAVED)
 
+SEED_WRITER = "5eed5eed5eed5eed"
+HABIT = {"goal": 4, "reminder": "08:00"}
+STREAK = {"current": 2, "best": 5}
+VOICE = "calm"
+"""Fields a later release wrote, which this code does not know: kept through every save."""
+
 Place = tuple[str, str] | None
 """A place as records name it: (move id, side or ""), None when no routine is under way."""
 Slots = dict[str, SlotValue]
@@ -81,6 +91,22 @@ def state_of(record: Mapping[str, Any] | None) -> Any:
 
 def revision_of(record: Mapping[str, Any] | None) -> int:
     return 0 if record is None else int(record["revision"])
+
+
+def count_of(record: Mapping[str, Any] | None) -> int:
+    """The routines done a stored record counts (0 with none stored)."""
+    return 0 if record is None else int(record["progress"]["completed"])
+
+
+def seeded_record(who: int) -> dict[str, Any]:
+    """A record an earlier session wrote: at this person's own move, some routines done, and
+    fields this code does not know, at the top level and inside two parts."""
+    move = MOVES[HOMES[who]]
+    return v2_record(
+        move.id, move.sides[0] if move.split_sides else "", rev=4, writer=SEED_WRITER,
+        habit=HABIT, progress={"completed": 3 + who, "days": ["2026-11-01"], "streak": STREAK},
+        preferences={"variants": {}, "voice": VOICE},
+    )  # fmt: skip
 
 
 def saved_place(session: Mapping[str, Any]) -> Place | Literal["unknown"]:
@@ -139,6 +165,11 @@ class LedgerStore(MemoryStore):
         return result
 
 
+def saying(intent: str) -> Callable[[Conversation], Turn]:
+    """Send ``intent`` (with no slots) in the conversation it is given."""
+    return lambda talk: talk.say(intent)
+
+
 def number_slot(number: int) -> Slots:
     return {"number": SlotValue(str(number))}
 
@@ -171,6 +202,17 @@ class ThreePeople(RuleBasedStateMachine):
         # Per person: the session whose last write landed with its answer lost, until a turn
         # of that session meets no fault.
         self.lost_in: list[str | None] = [None for _ in CALLERS]
+        self.seeded = [False for _ in CALLERS]
+
+    @initialize(seeded=st.lists(st.booleans(), min_size=len(CALLERS), max_size=len(CALLERS)))
+    def seed(self, seeded: list[bool]) -> None:
+        """Some people have used the skill before (a record with fields this code does not
+        know); the others are new."""
+        for who, seed in enumerate(seeded):
+            if seed:
+                self.store.put(KEYS[who], seeded_record(who))
+                self.writers[who].add(SEED_WRITER)
+        self.seeded = seeded
 
     def turn(
         self, who: int, send: Callable[[Conversation], Turn | None], intent: str | None = None
@@ -180,6 +222,7 @@ class ThreePeople(RuleBasedStateMachine):
         before = dict(talk.attributes.get(SESSION_KEY) or {}) if talk.in_session else None
         continuing = talk.session_id if intent != LAUNCH else None
         stored_before = self.store.records.get(key)
+        counts_before = [count_of(self.store.records.get(other)) for other in KEYS]
         when = self.store.faults[0].when if self.store.faults else None
         self.store.landed.clear()
         turn = send(talk)
@@ -193,6 +236,7 @@ class ThreePeople(RuleBasedStateMachine):
         self.writers[who].add(session["writer"])
         stored = self.store.records.get(key)
         self.check_writes(who, before, stored_before, stored)
+        self.check_kept(counts_before)
         self.check_place(session, stored, faulted=when is not None)
         self.check_speech(who, turn, intent, before, session, stored_before, stored)
         self.check_lost_answer(who, continuing, session, when)
@@ -217,8 +261,27 @@ class ThreePeople(RuleBasedStateMachine):
             if record is not None:
                 assert record["writer"] in self.writers[index], f"{other} holds a stranger's write"
 
+    def check_kept(self, counts_before: list[int]) -> None:
+        """What the store held and this code cannot see is never lost: the count of routines
+        done (a turn finishes at most one), and the fields seeded at the start."""
+        for index, other in enumerate(KEYS):
+            record = self.store.records.get(other)
+            count = count_of(record)
+            assert counts_before[index] <= count, f"{other}'s routines done went down"
+            assert count <= counts_before[index] + 1, f"{other} finished two routines in a turn"
+            if self.seeded[index]:
+                assert record is not None
+                assert record["habit"] == HABIT, "a top-level field it does not know was lost"
+                assert record["progress"]["streak"] == STREAK, "a progress field was lost"
+                assert record["preferences"]["voice"] == VOICE, "a preferences field was lost"
+
     def check_place(self, session: Mapping[str, Any], stored: Any, *, faulted: bool) -> None:
-        assert session["loaded"] is True, "no read failed here"
+        if session["loaded"] is False:
+            # A read failed: the session does not know the store, and writes nothing to it.
+            assert faulted, "the store could not be read, with no fault"
+            assert self.store.landed == [], "written over a record it could not read"
+            assert "saved_place" not in session, "it claims to know the stored place"
+            return
         if not faulted:
             assert session["owed"] is False, "a turn that met no fault still owes a save"
         if session["owed"] is False:
@@ -301,6 +364,31 @@ class ThreePeople(RuleBasedStateMachine):
         self.turn(who, lambda talk: talk.say(intent, **slots), intent)
         if then is not None and self.talks[who].in_session:
             self.turn(who, lambda talk: talk.say(then), then)
+
+    @rule(
+        who=people,
+        first=st.sampled_from([LAUNCH, *MOVING, GO_TO_MOVE, "ProgressIntent"]),
+        again=st.booleans(),
+        then=st.lists(st.sampled_from([*MOVING, *LEAVING, "AMAZON.RepeatIntent"]), max_size=2),
+    )
+    def read_fails(self, who: int, first: str, again: bool, then: list[str]) -> None:
+        """A session starts (a launch, or a one-shot request) and its read of the store fails;
+        ``again``, the next turn's read fails too. Then the person carries on (``then``): the
+        first turn that can read the store lays the session's place on top of the record."""
+        talk = self.talks[who]
+        talk.session_id = None  # a new session: the last one, if any, was left open and lapsed
+        self.store.fail("load")
+        if first == LAUNCH:
+            self.turn(who, lambda talk: talk.launch(), LAUNCH)
+        else:
+            slots = number_slot(HOMES[who] + 1) if first == GO_TO_MOVE else {}
+            self.turn(who, lambda talk: talk.say(first, **slots), first)
+        for index, intent in enumerate(then):
+            if not talk.in_session:
+                break
+            if again and index == 0:
+                self.store.fail("load")
+            self.turn(who, saying(intent), intent)
 
 
 ThreePeople.TestCase.settings = settings(stateful_step_count=25)  # examples: the profile's

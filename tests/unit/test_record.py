@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from upper_back.core.record import (
     KNOWN_FIELDS,
+    KNOWN_PART_FIELDS,
     MAX_COUNT,
     MAX_DAYS,
     UPGRADES,
@@ -160,7 +161,16 @@ def assert_safe(stored: Stored) -> None:
     assert type(stored.revision) is int
     assert stored.revision >= 0  # the next save is conditional on it
     assert stored.writer is None or isinstance(stored.writer, str)
-    assert not set(stored.extra) & KNOWN_FIELDS
+    # A known name in ``extra`` is only ever a part's unknown fields: a mapping that never
+    # carries a field the part's decoder reads (a place's is kept whole, with its unknown ones).
+    for name in set(stored.extra) & KNOWN_FIELDS:
+        assert name in KNOWN_PART_FIELDS, name
+        kept = stored.extra[name]
+        assert isinstance(kept, Mapping), kept
+        known = KNOWN_PART_FIELDS[name]
+        assert set(kept) - known, kept
+        if name != "place":
+            assert not set(kept) & known, kept
 
 
 def as_dynamodb(value: Any) -> Any:
@@ -228,6 +238,74 @@ def test_fields_this_code_does_not_know_survive_a_read_and_a_write(
         stored.state, ROUTINE, revision=4, writer="another", now=NOW, extra=stored.extra
     )
     assert {key: written[key] for key in extra} == extra
+
+
+def part_fields(part: str) -> st.SearchStrategy[dict[str, Any]]:
+    """Fields a newer version might add inside ``part`` without a new schema version."""
+    names = st.text(max_size=10).filter(lambda key: key not in KNOWN_PART_FIELDS[part])
+    return st.dictionaries(names, dynamodb_values, min_size=1, max_size=3)
+
+
+@given(
+    state=user_states,
+    parts=st.fixed_dictionaries(
+        {}, optional={part: part_fields(part) for part in ("progress", "preferences")}
+    ),
+    dynamodb=st.booleans(),
+)
+def test_fields_this_code_does_not_know_inside_progress_and_preferences_survive_a_save(
+    state: UserState, parts: dict[str, dict[str, Any]], dynamodb: bool
+) -> None:
+    record = encode(state, ROUTINE, revision=3, writer=WRITER, now=NOW)
+    for part, fields in parts.items():
+        record[part] = {**fields, **record[part]}
+    stored = decode(as_dynamodb(record) if dynamodb else record, ROUTINE)
+    assert (stored.state, stored.issue) == (state, None)
+    written = encode(
+        stored.state, ROUTINE, revision=4, writer="another", now=NOW, extra=stored.extra
+    )
+    for part, fields in parts.items():
+        assert {key: written[part][key] for key in fields} == fields
+    assert decode(written, ROUTINE).state == state
+
+
+@given(
+    at=places.filter(lambda place: isinstance(place, AtMove)),
+    to=places,
+    fields=part_fields("place"),
+)
+def test_a_place_keeps_its_unknown_fields_only_while_the_person_is_still_there(
+    at: AtMove, to: Place, fields: dict[str, Any]
+) -> None:
+    record = encode(UserState(at), ROUTINE, revision=3, writer=WRITER, now=NOW)
+    record["place"] = {**fields, **record["place"]}
+    stored = decode(record, ROUTINE)
+    assert (stored.state.place, stored.issue) == (at, None)
+    written = encode(UserState(to), ROUTINE, revision=4, writer=WRITER, now=NOW, extra=stored.extra)
+    if to == at:
+        assert written["place"] == record["place"]
+    elif isinstance(to, AtMove):
+        assert (
+            written["place"]
+            == encode(UserState(to), ROUTINE, revision=4, writer=WRITER, now=NOW)["place"]
+        )
+    else:
+        assert "place" not in written
+
+
+def test_a_part_field_this_code_does_not_know_never_overrides_one_it_reads() -> None:
+    """Unknown fields are kept beside the known ones, which are always this save's."""
+    extra = {
+        "place": {"move": "wall_splat", "side": "right", "tempo": "slow"},
+        "progress": {"streak": 5},
+        "preferences": {"voice": "calm"},
+    }
+    state = UserState(AtMove(1, 1), Progress(7), Preferences("slow"))
+    written = encode(state, ROUTINE, revision=4, writer=WRITER, now=NOW, extra=extra)
+    assert written["place"] == {"move": "wall_splat", "side": "right", "tempo": "slow"}
+    assert written["progress"] == {"streak": 5, "completed": 7, "days": []}
+    assert written["preferences"] == {"voice": "calm", "variants": {}, "pace": "slow"}
+    assert decode(written, ROUTINE).state == state
 
 
 # -- The record as written ----------------------------------------------------------------------
@@ -355,7 +433,7 @@ def test_a_v1_record_with_an_unreadable_in_progress_loses_the_place_not_the_coun
     in_progress: Any,
 ) -> None:
     assert decode({**V1, "in_progress": in_progress}, ROUTINE) == Stored(
-        UserState(progress=Progress(40)), 17, extra={"nickname": "Sam"}, issue=Issue.CORRUPT
+        UserState(progress=Progress(40)), 17, extra={"nickname": "Sam"}, issue=Issue.UNREADABLE
     )
 
 
@@ -367,7 +445,10 @@ def test_a_v1_record_whose_move_was_removed_keeps_the_count() -> None:
 
 def test_a_v1_record_with_a_damaged_count_keeps_the_place() -> None:
     assert decode({**V1, "completed": "forty"}, ROUTINE) == Stored(
-        UserState(AtMove(1, 1)), 17, extra={"nickname": "Sam"}, issue=Issue.CORRUPT
+        UserState(AtMove(1, 1)),
+        17,
+        extra={"nickname": "Sam"},
+        issue=Issue.UNREADABLE_PROGRESS,
     )
 
 
@@ -390,7 +471,11 @@ def test_a_record_from_newer_code_is_read_for_what_it_can_and_marked_read_only()
         UserState(AtMove(2, 1), Progress(4, (date(2025, 3, 13),))),
         revision=9,
         writer=WRITER,
-        extra={"habit": {"goal": 4}},
+        # The place's field this code does not read is kept with the place it describes.
+        extra={
+            "habit": {"goal": 4},
+            "place": {"move": "can_openers", "side": "right", "tempo": "slow"},
+        },
         read_only=True,
     )
     assert decode(as_dynamodb({**newer, "schema": 40}), ROUTINE).read_only
@@ -407,15 +492,15 @@ def test_a_damaged_record_from_newer_code_is_still_read_only() -> None:
     [0, -1, None, "2", True, 2.0, 1.5, Decimal("2.5"), Decimal("NaN"), Decimal("-Infinity"), [2]],
     ids=repr,
 )
-def test_a_schema_that_is_not_a_whole_number_of_at_least_one_is_corrupt_keeping_the_revision(
+def test_a_schema_that_is_not_a_whole_number_of_at_least_one_is_unreadable_keeping_the_revision(
     schema: Any,
 ) -> None:
-    assert decode({**V2, "schema": schema}, ROUTINE) == Stored(revision=9, issue=Issue.CORRUPT)
+    assert decode({**V2, "schema": schema}, ROUTINE) == Stored(revision=9, issue=Issue.UNREADABLE)
 
 
-def test_a_record_without_a_schema_is_corrupt_keeping_the_revision() -> None:
+def test_a_record_without_a_schema_is_unreadable_keeping_the_revision() -> None:
     raw = {key: value for key, value in V2.items() if key != "schema"}
-    assert decode(raw, ROUTINE) == Stored(revision=9, issue=Issue.CORRUPT)
+    assert decode(raw, ROUTINE) == Stored(revision=9, issue=Issue.UNREADABLE)
 
 
 # -- Damage, judged part by part ----------------------------------------------------------------
@@ -442,14 +527,14 @@ def test_a_damaged_count_keeps_the_place_and_the_days(progress: dict[str, Any]) 
         UserState(AtMove(2, 1), Progress(0, (date(2025, 3, 13),))),
         9,
         WRITER,
-        issue=Issue.CORRUPT,
+        issue=Issue.UNREADABLE_PROGRESS,
     )
 
 
 @pytest.mark.parametrize("progress", ["4", [4], 4], ids=repr)
 def test_unreadable_progress_keeps_the_place(progress: Any) -> None:
     stored = decode({**V2, "progress": progress}, ROUTINE)
-    assert (stored.state, stored.issue) == (UserState(AtMove(2, 1)), Issue.CORRUPT)
+    assert (stored.state, stored.issue) == (UserState(AtMove(2, 1)), Issue.UNREADABLE_PROGRESS)
 
 
 def test_a_record_without_progress_has_none_done_and_no_issue() -> None:
@@ -468,10 +553,10 @@ def test_an_unknown_move_keeps_the_count(move: Any) -> None:
 
 
 @pytest.mark.parametrize("place", ["can_openers", ["can_openers", "right"], 3], ids=repr)
-def test_a_place_that_is_not_a_mapping_is_corrupt_and_keeps_the_count(place: Any) -> None:
+def test_a_place_that_is_not_a_mapping_is_unreadable_and_keeps_the_count(place: Any) -> None:
     stored = decode({**V2, "place": place}, ROUTINE)
     assert (stored.state.place, stored.state.progress.completed) == (NotStarted(), 4)
-    assert stored.issue is Issue.CORRUPT
+    assert stored.issue is Issue.UNREADABLE
 
 
 @pytest.mark.parametrize(
@@ -491,8 +576,8 @@ def test_a_side_the_move_does_not_split_by_reads_as_its_first_part(
 
 
 @pytest.mark.parametrize("raw", [None, [], "record", 3, [("schema", 2)]], ids=repr)
-def test_something_other_than_a_record_is_corrupt(raw: Any) -> None:
-    assert decode(raw, ROUTINE) == Stored(issue=Issue.CORRUPT)
+def test_something_other_than_a_record_is_unreadable(raw: Any) -> None:
+    assert decode(raw, ROUTINE) == Stored(issue=Issue.UNREADABLE)
 
 
 def test_an_empty_record_is_somebody_new() -> None:

@@ -37,13 +37,20 @@ KNOWN_FIELDS = frozenset(
     {"schema", "revision", "writer", "updated_at", "place", "progress", "preferences"}
 )
 """Top-level fields this version reads; any other is carried through a save untouched."""
+KNOWN_PART_FIELDS = {
+    "place": frozenset({"move", "side"}),
+    "progress": frozenset({"completed", "days"}),
+    "preferences": frozenset({"pace", "variants"}),
+}
+"""Fields this version reads inside each part; any other is kept too (under ``extra[part]``)."""
 
 
 class Issue(Enum):
-    """Why a record did not decode as written (None when it did)."""
+    """Why a record did not decode as written (None when it did), by what was lost."""
 
-    UNKNOWN_MOVE = "unknown_move"
-    CORRUPT = "corrupt"
+    UNKNOWN_MOVE = "unknown_move"  # the place names a move the routine no longer has
+    UNREADABLE = "unreadable"  # the record, or its place, could not be read
+    UNREADABLE_PROGRESS = "unreadable_progress"  # the place was kept; the count was not
 
 
 @dataclass(frozen=True)
@@ -96,7 +103,7 @@ def _place(raw: Any, routine: Routine) -> tuple[Place, Issue | None]:
     if raw is None:
         return NotStarted(), None
     if not isinstance(raw, Mapping):
-        return NotStarted(), Issue.CORRUPT
+        return NotStarted(), Issue.UNREADABLE
     move_id = raw.get("move")
     index = routine.index_of(move_id) if isinstance(move_id, str) else None
     if index is None:
@@ -123,10 +130,10 @@ def _progress(raw: Any) -> tuple[Progress, Issue | None]:
     if raw is None:
         return Progress(), None  # not written by this version's shape: the default
     if not isinstance(raw, Mapping):
-        return Progress(), Issue.CORRUPT
+        return Progress(), Issue.UNREADABLE_PROGRESS
     completed = whole(raw.get("completed"))
     if completed is None or not 0 <= completed <= MAX_COUNT:
-        return Progress(days=_days(raw.get("days"))), Issue.CORRUPT
+        return Progress(days=_days(raw.get("days"))), Issue.UNREADABLE_PROGRESS
     return Progress(completed, _days(raw.get("days"))), None
 
 
@@ -160,14 +167,14 @@ def _upgrade(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], int] | None:
 def decode(raw: Any, routine: Routine) -> Stored:
     """What a stored record says, never raising. ``{}`` is somebody new."""
     if not isinstance(raw, Mapping):
-        return Stored(issue=Issue.CORRUPT)
+        return Stored(issue=Issue.UNREADABLE)
     if not raw:
         return Stored()
     # Any whole number is kept as stored: the next save is conditional on exactly this value.
     revision = max(whole(raw.get("revision")) or 0, 0)
     upgraded = _upgrade(raw)
     if upgraded is None:
-        return Stored(revision=revision, issue=Issue.CORRUPT)
+        return Stored(revision=revision, issue=Issue.UNREADABLE)
     record, version = upgraded
     place, place_issue = _place(record.get("place"), routine)
     progress, progress_issue = _progress(record.get("progress"))
@@ -176,10 +183,32 @@ def decode(raw: Any, routine: Routine) -> Stored:
         state=UserState(place, progress, _preferences(record.get("preferences"))),
         revision=revision,
         writer=writer if isinstance(writer, str) else None,
-        extra={key: value for key, value in record.items() if key not in KNOWN_FIELDS},
+        extra=_unknown(record),
         read_only=version > SCHEMA_VERSION,
         issue=place_issue or progress_issue,
     )
+
+
+def _unknown(record: Mapping[str, Any]) -> dict[str, Any]:
+    """What this version does not read: top-level fields as they are, and, under a part's name,
+    the fields of that part it does not read (a newer version may add some without a new
+    schema version, and a rollback must not strip them)."""
+    unknown = {key: value for key, value in record.items() if key not in KNOWN_FIELDS}
+    for part, known in KNOWN_PART_FIELDS.items():
+        value = record.get(part)
+        if isinstance(value, Mapping):
+            extra = {k: v for k, v in value.items() if k not in known}
+            if extra:
+                # A place's unknown fields describe that place: keep it whole, to tell later
+                # whether the person is still there.
+                unknown[part] = dict(value) if part == "place" else extra
+    return unknown
+
+
+def _with(extra: Mapping[str, Any], part: str, known: dict[str, Any]) -> dict[str, Any]:
+    """A part's known fields over the unknown ones kept for it."""
+    kept = extra.get(part)
+    return {**(kept if isinstance(kept, Mapping) else {}), **known}
 
 
 def _encode_place(place: Place, routine: Routine) -> dict[str, str] | None:
@@ -203,21 +232,23 @@ def encode(
     """The record to store for ``state`` at ``revision``: ints and strings only (never floats),
     the move by id and the side by name (so content can be reordered between releases), and
     ``extra``, the fields this code does not know, as they were read."""
-    record: dict[str, Any] = dict(extra or {})
+    extra = extra or {}
+    record: dict[str, Any] = {key: value for key, value in extra.items() if key != "place"}
+    days = [day.isoformat() for day in state.progress.days[-MAX_DAYS:]]
     record.update(
         schema=SCHEMA_VERSION,
         revision=revision,
         writer=writer,
         updated_at=now.isoformat(timespec="seconds"),
-        progress={
-            "completed": state.progress.completed,
-            "days": [day.isoformat() for day in state.progress.days[-MAX_DAYS:]],
-        },
-        preferences=_encode_preferences(state.preferences),
+        progress=_with(extra, "progress", {"completed": state.progress.completed, "days": days}),
+        preferences=_with(extra, "preferences", _encode_preferences(state.preferences)),
     )
     place = _encode_place(state.place, routine)
     if place is not None:
-        record["place"] = place
+        # Unknown fields of a place belong to that place: kept while the person is still there.
+        kept = extra.get("place")
+        still_there = isinstance(kept, Mapping) and all(kept.get(k) == v for k, v in place.items())
+        record["place"] = _with(extra, "place", place) if still_there else place
     return record
 
 

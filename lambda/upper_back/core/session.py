@@ -8,13 +8,14 @@ damaged copy answers None: the caller then reads the store, as at the start of a
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, assert_never
 
-from upper_back.core.record import Stored, decode, encode
+from upper_back.core.record import Stored, decode, encode, whole
 from upper_back.core.routine import Routine
 from upper_back.core.state import AtMove, NotStarted, Place, Question, UserState
 
@@ -22,21 +23,42 @@ SESSION_KEY = "upper_back"
 
 
 @dataclass(frozen=True)
-class Sync:
-    """How the session's state stands against the stored record.
+class Synced:
+    """The store holds this session's state, at ``revision``."""
 
-    ``revision``: the stored revision the state builds on (saves expect it). ``owed``: the state
-    changed but no save of it succeeded yet (it is retried on the next turn). ``loaded``: the
-    store was read (or written) in this session; a failed read is retried next turn.
-    ``read_only``: the stored record is newer than this code, so it is never written.
-    ``saved_place``: the place the store is known to hold, for an honest goodbye when a save is
-    owed (None: not known)."""
+    revision: int
 
-    revision: int = 0
-    owed: bool = False
-    loaded: bool = True
-    read_only: bool = False
-    saved_place: Place | None = None
+
+@dataclass(frozen=True)
+class Owed:
+    """The state changed but no save of it succeeded yet; it is retried on the next turn. The
+    store is at ``revision`` and holds ``stored_place`` (None: not known, for a save that may
+    have landed all the same), which an honest goodbye names."""
+
+    revision: int
+    stored_place: Place | None
+
+
+@dataclass(frozen=True)
+class Unread:
+    """The stored record is not known to this session: its read failed, or another device's
+    newer record won a race. It is read on the next turn. ``changed``: the session moved on
+    meanwhile, so what it did is laid on top of the record once read. ``counted_from``: the
+    routines-done count the session's state started from (0 when it never read the record;
+    the count it had read, after a race), so only routines finished since are added."""
+
+    changed: bool = False
+    counted_from: int = 0
+
+
+@dataclass(frozen=True)
+class ReadOnly:
+    """The stored record (at ``revision``) is newer than this code: used, never written."""
+
+    revision: int
+
+
+Sync = Synced | Owed | Unread | ReadOnly
 
 
 @dataclass(frozen=True)
@@ -47,7 +69,7 @@ class SessionCopy:
     state: UserState = field(default_factory=UserState)
     extra: Mapping[str, Any] = field(default_factory=dict)
     question: Question = Question.NONE
-    sync: Sync = field(default_factory=Sync)
+    sync: Sync = field(default_factory=lambda: Synced(0))
 
 
 def _place_json(place: Place | None) -> list[int] | None:
@@ -85,17 +107,28 @@ def _json_safe(value: Any) -> Any:
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_json_safe(v) for v in value]  # DynamoDB sets come back as Python sets
+    binary = getattr(value, "value", value)  # boto3 hands DynamoDB binaries back wrapped
+    if isinstance(binary, bytes | bytearray):
+        return {"$binary": base64.b64encode(binary).decode("ascii")}
     return value
+
+
+def _untagged(value: Mapping[str, Any]) -> Any:
+    """A ``$decimal`` or ``$binary`` tag written by ``_json_safe`` read back; any other map
+    (or a tag that does not read: some other writer's field) as it is."""
+    try:
+        if set(value) == {"$binary"}:
+            return base64.b64decode(str(value["$binary"]), validate=True)
+        if set(value) == {"$decimal"}:
+            return Decimal(str(value["$decimal"]))
+    except (ArithmeticError, ValueError):
+        pass
+    return {k: _from_json(v) for k, v in value.items()}
 
 
 def _from_json(value: Any) -> Any:
     if isinstance(value, Mapping):
-        if set(value) == {"$decimal"}:
-            try:
-                return Decimal(str(value["$decimal"]))
-            except ArithmeticError:
-                return dict(value)  # not ours: some other writer's field, kept as it is
-        return {k: _from_json(v) for k, v in value.items()}
+        return _untagged(value)
     if isinstance(value, list):
         return [_from_json(v) for v in value]
     if isinstance(value, float):
@@ -103,27 +136,72 @@ def _from_json(value: Any) -> Any:
     return value
 
 
+def revision_of(sync: Sync) -> int:
+    """The stored revision a sync builds on (0 when the record is not known)."""
+    match sync:
+        case Synced(revision=revision) | Owed(revision=revision) | ReadOnly(revision=revision):
+            return revision
+        case Unread():
+            return 0
+        case _:
+            assert_never(sync)
+
+
+def _sync_json(sync: Sync, place: Place) -> dict[str, Any]:
+    """The sync as flat JSON flags, the shape session copies have had since the first release
+    (``owed``, ``loaded``, ``read_only``, ``saved_place``), so copies in flight across a
+    deployment read the same either way."""
+    match sync:
+        case Synced():
+            return {"owed": False, "loaded": True, "saved_place": _place_json(place)}
+        case Owed(stored_place=stored):
+            return {"owed": True, "loaded": True, "saved_place": _place_json(stored)}
+        case Unread(changed=changed, counted_from=counted_from):
+            return {"owed": changed, "loaded": False, "counted_from": counted_from}
+        case ReadOnly():
+            return {"owed": False, "loaded": True, "read_only": True}
+        case _:
+            assert_never(sync)
+
+
+def _sync_from(raw: Mapping[str, Any], stored: Stored, routine: Routine) -> Sync:
+    # A copy written by newer code is never writable here, whatever its flags say.
+    if raw.get("read_only") is True or stored.read_only:
+        return ReadOnly(stored.revision)
+    if raw.get("schema") == 1:
+        # The first release's copy: ``unsaved`` and ``verified`` for ``owed`` and ``loaded``; its
+        # count always came from the store (finishing ended the session there too).
+        owed, loaded = raw.get("unsaved") is True, raw.get("verified") is not False
+        counted_from = stored.state.progress.completed
+    else:
+        owed, loaded = raw.get("owed") is True, raw.get("loaded") is not False
+        counted = whole(raw.get("counted_from"))
+        counted_from = counted if counted is not None and counted >= 0 else 0
+    if not loaded:
+        return Unread(changed=owed, counted_from=counted_from)
+    if owed:
+        return Owed(stored.revision, _place_from(raw.get("saved_place"), routine))
+    return Synced(stored.revision)
+
+
 def to_session(copy: SessionCopy, routine: Routine, writer: str, now: datetime) -> dict[str, Any]:
     """The session attributes for ``copy``."""
     record = encode(
         copy.state,
         routine,
-        revision=copy.sync.revision,
+        revision=revision_of(copy.sync),
         writer=writer,
         now=now,
         extra=_json_safe(copy.extra),
     )
-    record.update(
-        question=copy.question.value,
-        owed=copy.sync.owed,
-        loaded=copy.sync.loaded,
-        read_only=copy.sync.read_only,
-        saved_place=_place_json(copy.sync.saved_place),
-    )
+    record.update(question=copy.question.value, **_sync_json(copy.sync, copy.state.place))
     return {SESSION_KEY: record}
 
 
-SESSION_ONLY = ("question", "owed", "loaded", "read_only", "saved_place")
+SESSION_ONLY = ("question", "owed", "loaded", "read_only", "saved_place", "counted_from")
+"""Keys of the session copy that are not record fields."""
+FIRST_RELEASE_ONLY = ("unsaved", "verified")
+"""The first release's session-only keys, in a copy with ``schema`` 1 only."""
 
 
 def from_session(attributes: Mapping[str, Any] | None, routine: Routine) -> SessionCopy | None:
@@ -131,7 +209,8 @@ def from_session(attributes: Mapping[str, Any] | None, routine: Routine) -> Sess
     raw = (attributes or {}).get(SESSION_KEY)
     if not isinstance(raw, Mapping) or not raw:
         return None  # an empty copy is damage, not a new user: read the store instead
-    record = {key: value for key, value in raw.items() if key not in SESSION_ONLY}
+    session_only = SESSION_ONLY + (FIRST_RELEASE_ONLY if raw.get("schema") == 1 else ())
+    record = {key: value for key, value in raw.items() if key not in session_only}
     stored: Stored = decode(_from_json(record), routine)
     if stored.issue is not None:
         return None
@@ -139,12 +218,4 @@ def from_session(attributes: Mapping[str, Any] | None, routine: Routine) -> Sess
         question = Question(raw.get("question", Question.NONE.value))
     except (TypeError, ValueError):
         question = Question.NONE
-    sync = Sync(
-        revision=stored.revision,
-        owed=raw.get("owed") is True,
-        loaded=raw.get("loaded") is not False,
-        # A copy written by newer code is never writable here, whatever its flag says.
-        read_only=raw.get("read_only") is True or stored.read_only,
-        saved_place=_place_from(raw.get("saved_place"), routine),
-    )
-    return SessionCopy(stored.state, stored.extra, question, sync)
+    return SessionCopy(stored.state, stored.extra, question, _sync_from(raw, stored, routine))

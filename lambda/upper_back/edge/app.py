@@ -178,12 +178,13 @@ def build_handler(
                 # runs, so a request without one is answered as one with no user and no device.
                 envelope.context = Context(system=SystemState())
             response = skill.invoke(envelope, context)
+            answer = cast(dict[str, Any], skill.serializer.serialize(response))
         except Exception as error:
             if not _new_kind_of_request(event):
                 observability.log_error("request could not be handled", error)
             return _last_resort(event)
         finally:
             observability.flush()
-        return cast(dict[str, Any], skill.serializer.serialize(response))
+        return answer
 
     return handle

@@ -33,8 +33,16 @@ from upper_back.core.navigation import Context, Transition, step
 from upper_back.core.outcomes import SaveState
 from upper_back.core.record import Issue, Stored, decode, encode
 from upper_back.core.routine import Routine
-from upper_back.core.session import SessionCopy, Sync, from_session, to_session
-from upper_back.core.state import Question
+from upper_back.core.session import (
+    Owed,
+    ReadOnly,
+    SessionCopy,
+    Synced,
+    Unread,
+    from_session,
+    to_session,
+)
+from upper_back.core.state import Preferences, Progress, Question, UserState
 from upper_back.edge import observability
 from upper_back.edge.respond import has_screen, to_response
 from upper_back.render.speech import Kept, Note, Saving, Speaker
@@ -44,7 +52,6 @@ Clock = Callable[[], datetime]
 SAVE_ATTEMPTS = 3
 """A save, a save on top of this session's own landed write, and one after re-applying the
 command to another device's newer record: then the newer record wins until the next turn."""
-ISSUE_NOTES = {Issue.UNKNOWN_MOVE: Note.MOVE_REMOVED, Issue.CORRUPT: Note.UNREADABLE}
 
 
 @dataclass
@@ -152,10 +159,10 @@ class Turns:
     def _load(
         self, request: Request, storage: _Storage, command: Command
     ) -> tuple[SessionCopy, Note | None]:
-        """The session's copy, or the stored one at the start of a session, and a note for the
-        user when the stored record could not be used as it was."""
+        """The session's copy, or the stored one at the start of a session (or while the
+        session does not know it), and a note for the user when it could not be used as it was."""
         current = from_session(request.attributes, self.routine) if request.in_session else None
-        if current is not None and current.sync.loaded:
+        if current is not None and not isinstance(current.sync, Unread):
             return current, None
         raw = storage.load()
         if raw is None:
@@ -163,26 +170,28 @@ class Turns:
                 return current, None
             # Only a launch goes on to offer the start; any other command is answered as asked.
             note = Note.COULD_NOT_LOAD if isinstance(command, Launch) else Note.COULD_NOT_REACH
-            return SessionCopy(sync=Sync(loaded=False)), note
+            return SessionCopy(sync=Unread()), note
         stored = decode(raw, self.routine)
         if stored.issue is not None:
             log.warning("stored record unusable", extra={"issue": stored.issue.value})
         if stored.read_only:
             log.info("stored record is newer than this code: reading it, never writing it")
-        sync = Sync(
-            revision=stored.revision,
-            read_only=stored.read_only,
-            saved_place=stored.state.place,
-        )
-        if current is not None and current.sync.owed:
-            # The session moved on while the store was unreachable: its place wins, at the
-            # stored revision, so the owed save can land.
-            return replace(current, sync=replace(sync, owed=True)), None
+            # Nothing is said about it: the person carries on from what this code can read.
+            question = current.question if current is not None else Question.NONE
+            return SessionCopy(
+                stored.state, stored.extra, question, ReadOnly(stored.revision)
+            ), None
+        if current is not None and isinstance(current.sync, Unread) and current.sync.changed:
+            # The session moved on while the store could not be read: what it did goes on top
+            # of the record, which keeps everything the session never knew.
+            state = _laid_on(stored.state, current.state, current.sync.counted_from)
+            owed = Owed(stored.revision, stored.state.place)
+            return SessionCopy(state, stored.extra, current.question, owed), None
         question = current.question if current is not None else Question.NONE
-        copy = SessionCopy(stored.state, stored.extra, question, sync)
-        return copy, None if stored.issue is None else ISSUE_NOTES[stored.issue]
+        copy = SessionCopy(stored.state, stored.extra, question, Synced(stored.revision))
+        return copy, _note(stored)
 
-    def _commit(
+    def _commit(  # noqa: PLR0912 (a case per sync and per save result, as mypy checks)
         self,
         request: Request,
         storage: _Storage,
@@ -195,67 +204,99 @@ class Turns:
         """Run the transition's effects; answer the session's new copy, the transition that
         stands (re-applied if another device had moved on) and what became of the place."""
         sync, extra = before.sync, before.extra
+        # The place the store holds, as far as this session knows (for an honest goodbye).
+        stored_place = sync.stored_place if isinstance(sync, Owed) else before.state.place
         for _attempt in range(SAVE_ATTEMPTS):
-            owed = any(isinstance(effect, SaveState) for effect in transition.effects) or sync.owed
+            changed = any(isinstance(effect, SaveState) for effect in transition.effects)
             after = SessionCopy(transition.state, extra, transition.question, sync)
-            if sync.read_only:
-                # A newer version's record: this session never writes it, and never says it did.
-                return after, transition, Kept(Saving.NOT_WRITTEN, sync.saved_place)
-            if not owed:
-                return after, transition, Kept(Saving.SAVED, sync.saved_place)
-            record = encode(
-                transition.state,
-                self.routine,
-                revision=sync.revision + 1,
-                writer=request.writer,
-                now=request.now,
-                extra=extra,
+            match sync:
+                case ReadOnly():
+                    # A newer version's record: never written, and never said to be.
+                    return after, transition, Kept(Saving.NOT_WRITTEN)
+                case Unread(changed=earlier):
+                    # Nothing is known to save on top of: owed until the record can be read.
+                    after = replace(after, sync=replace(sync, changed=earlier or changed))
+                    return after, transition, Kept(Saving.FAILED, None)
+                case Synced() if not changed:
+                    return after, transition, Kept(Saving.SAVED, transition.state.place)
+                case Synced(revision=revision) | Owed(revision=revision):
+                    pass
+                case _:
+                    assert_never(sync)
+            result = storage.save(
+                encode(
+                    transition.state,
+                    self.routine,
+                    revision=revision + 1,
+                    writer=request.writer,
+                    now=request.now,
+                    extra=extra,
+                ),
+                revision,
             )
-            result = storage.save(record, sync.revision)
             match result:
                 case Saved():
-                    sync = Sync(sync.revision + 1, saved_place=transition.state.place)
-                    return replace(after, sync=sync), transition, Kept(Saving.SAVED)
+                    after = replace(after, sync=Synced(revision + 1))
+                    return after, transition, Kept(Saving.SAVED, transition.state.place)
                 case Unavailable(uncertain=uncertain):
                     # Owed: retried next turn. If the write may have landed all the same, the
                     # store's place is not known, so the goodbye names none.
-                    sync = replace(
-                        sync, owed=True, saved_place=None if uncertain else sync.saved_place
-                    )
-                    return (
-                        replace(after, sync=sync),
-                        transition,
-                        Kept(Saving.FAILED, sync.saved_place),
-                    )
+                    known = None if uncertain else stored_place
+                    after = replace(after, sync=Owed(revision, known))
+                    return after, transition, Kept(Saving.FAILED, known)
                 case Stale(current=current):
                     raw = current if current is not None else storage.load()
                     if raw is None:
                         break
                     newer = decode(raw, self.routine)
+                    stored_place = newer.state.place
                     if newer.read_only:
-                        sync = replace(sync, revision=newer.revision, read_only=True)
+                        sync = ReadOnly(newer.revision)
                     elif newer.writer == request.writer:
                         # This session's own save landed though its answer was lost: write the
                         # newer place on top of it.
                         log.info("an earlier save of this session had landed; saving on top")
-                        sync = replace(sync, revision=newer.revision)
+                        sync = Owed(newer.revision, newer.state.place)
                     else:
                         log.warning("stored record moved on; applying the command to it")
-                        transition = self._reapply(newer, before, command, context)
-                        sync = Sync(newer.revision, saved_place=newer.state.place)
-                        extra = newer.extra
+                        transition = step(newer.state, before.question, command, context)
+                        sync, extra = Synced(newer.revision), newer.extra
                 case _:
                     assert_never(result)
         # Still racing (or the newer record could not be read): the newer record wins, and is
         # read again next turn rather than overwritten.
+        counted = transition.state.progress.completed
         after = SessionCopy(
-            transition.state, extra, transition.question, replace(sync, loaded=False)
+            transition.state, extra, transition.question, Unread(counted_from=counted)
         )
         return after, transition, Kept(Saving.FAILED, None)
 
-    @staticmethod
-    def _reapply(
-        newer: Stored, before: SessionCopy, command: Command, context: Context
-    ) -> Transition:
-        """Another device saved first: the same command, from the place it left."""
-        return step(newer.state, before.question, command, context)
+
+def _laid_on(stored: UserState, session: UserState, counted_from: int) -> UserState:
+    """What a session that could not read the record did, laid on top of it once read: its
+    place (the one the person last heard), the routines it finished (counted from
+    ``counted_from``), the dates it added, and the preferences it set; the rest as stored."""
+    finished = max(session.progress.completed - counted_from, 0)
+    progress = Progress(
+        stored.progress.completed + finished,
+        tuple(sorted(set(stored.progress.days) | set(session.progress.days))),
+    )
+    preferences = (
+        stored.preferences if session.preferences == Preferences() else session.preferences
+    )
+    return UserState(session.place, progress, preferences)
+
+
+def _note(stored: Stored) -> Note | None:
+    """What to tell the person about a record that could not be used as it was."""
+    match stored.issue:
+        case None:
+            return None
+        case Issue.UNKNOWN_MOVE:
+            return Note.MOVE_REMOVED
+        case Issue.UNREADABLE:
+            return Note.UNREADABLE
+        case Issue.UNREADABLE_PROGRESS:
+            return Note.HISTORY_UNREADABLE
+        case _:
+            assert_never(stored.issue)

@@ -36,6 +36,7 @@ COULD_NOT_REACH = "I could not reach your saved place just now."
 # When a stored place could not be used as it was.
 MOVE_REMOVED = "The routine has changed since you last used it, so your place was reset."
 UNREADABLE_PLACE = "I could not read your saved place, so we will start fresh."
+HISTORY_UNREADABLE = "I could not read how many routines you have done, but your place is kept."
 
 # A move.
 MOVE_HEADER = "Move {n} of {total}: the {name}."
@@ -111,4 +112,5 @@ APOLOGY = "Sorry, something went wrong on my side. Your place is safe. Please sa
 UNREADABLE = "Sorry, I could not make sense of that request. Your place is safe."
 
 CARD_TITLE = "Upper Back Routine"
+SCREEN_PROGRESS = "Move {n} of {total}"
 SCREEN_HINT = "Try saying: next move, repeat, or how many are left."

@@ -82,15 +82,24 @@ class Note(Enum):
     COULD_NOT_LOAD = "could_not_load"  # unreachable at launch: starting from the top
     COULD_NOT_REACH = "could_not_reach"  # unreachable on a one-shot request
     MOVE_REMOVED = "move_removed"  # the stored move is no longer in the routine
-    UNREADABLE = "unreadable"  # the stored record was damaged
+    UNREADABLE = "unreadable"  # the stored record (or its place) was damaged
+    HISTORY_UNREADABLE = "history_unreadable"  # the count was damaged; the place is kept
 
 
-_NOTES = {
-    Note.COULD_NOT_LOAD: phrases.COULD_NOT_LOAD,
-    Note.COULD_NOT_REACH: phrases.COULD_NOT_REACH,
-    Note.MOVE_REMOVED: phrases.MOVE_REMOVED,
-    Note.UNREADABLE: phrases.UNREADABLE_PLACE,
-}
+def _note(note: Note) -> str:
+    match note:
+        case Note.COULD_NOT_LOAD:
+            return phrases.COULD_NOT_LOAD
+        case Note.COULD_NOT_REACH:
+            return phrases.COULD_NOT_REACH
+        case Note.MOVE_REMOVED:
+            return phrases.MOVE_REMOVED
+        case Note.UNREADABLE:
+            return phrases.UNREADABLE_PLACE
+        case Note.HISTORY_UNREADABLE:
+            return phrases.HISTORY_UNREADABLE
+        case _:
+            assert_never(note)
 
 
 def _say(*lines: str) -> Ssml:
@@ -139,7 +148,7 @@ class Speaker:
         claim a save that did not happen); ``note`` is said first."""
         reply = self._reply(outcome, kept or Kept())
         if note is not None:
-            reply = replace(reply, speech=join(sentence(_NOTES[note]), reply.speech))
+            reply = replace(reply, speech=join(sentence(_note(note)), reply.speech))
         return reply
 
     def _reply(self, outcome: Outcome, kept: Kept) -> Reply:  # noqa: PLR0911, PLR0912 (a case each)
@@ -263,7 +272,7 @@ class Speaker:
         first_side = part_sides(move, at.part)[0]
         screen = ScreenView(
             title=header,
-            progress=f"Move {at.move + 1} of {len(self.routine.moves)}",
+            progress=phrases.SCREEN_PROGRESS.format(n=at.move + 1, total=len(self.routine.moves)),
             side=side,
             lines=tuple(fill(line, first_side) for line in (move.purpose, *move.setup, *move.cues)),
             hint=phrases.REPROMPT_MOVE,
