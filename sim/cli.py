@@ -47,7 +47,11 @@ Simulator commands (anything else is spoken to Alexa):
   /quit               leave the simulator (your place is already saved)
 Try: "open upper back routine", "start", "next move", "skip to can openers", "go to move four",
 "the third move", "pause", "resume my routine", "how many are left", "help", "stop",
-"ask upper back routine to go to move two", "exit"."""
+"ask upper back routine to go to move two", "exit".
+Coaching: "easier", "that's too hard", "harder", "too easy", "normal version", "slower",
+"faster", "normal pace", "more detail", "less detail", "that hurts" (then "yes" or "skip"),
+"quick routine", "the short version", "I only have five minutes", "just the daily move",
+"ask upper back routine for the quick version"."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -74,21 +74,26 @@ class Dose:
         return (self.quick_reps if quick else self.reps) * self.rep_seconds * self.sides
 
 
-# The "default" and "quick" columns of ../shared/routine-notes.md ("Dose"), as seconds of work.
-# Where the notes give a hold but no rep time, a rep is the hold plus ~2 s into it and ~2 s out
-# (can openers, bridge), and a stretch is its 20 s hold plus ~5 s to reach and let go (11:15).
-DOSES: dict[str, Dose] = {
-    "rhomboid_push_up": Dose(reps=10, rep_seconds=3, sides=1, quick_reps=6),  # 10 x ~3 s
-    "wall_splat": Dose(reps=8, rep_seconds=8, sides=2, quick_reps=5),  # 8 per side x ~8 s
-    "can_openers": Dose(reps=8, rep_seconds=7, sides=2, quick_reps=5),  # 8 per side, 3 s hold
-    "eleven_fifteen": Dose(reps=2, rep_seconds=25, sides=2, quick_reps=1),  # 2 x 20 s per side
-    "bridge_reach_over": Dose(reps=6, rep_seconds=7, sides=2, quick_reps=4),  # 6 per side, 3 s
-}
+def doses(routine: Routine) -> dict[str, Dose]:
+    """Each move's dose as routine.toml states it (``guided``: rounds, quick_rounds,
+    rep_seconds; the "default" and "quick" columns of ../shared/routine-notes.md)."""
+    return {
+        move.id: Dose(
+            reps=move.guided.rounds,
+            rep_seconds=move.guided.rep_seconds or move.guided.round_seconds,
+            sides=max(len(move.sides), 1),
+            quick_reps=move.guided.rounds_for(quick=True),
+        )
+        for move in routine.moves
+    }
+
+
+DOSES: dict[str, Dose] = doses(load_routine())
 
 # The coached set opens with "One." (or "Last one." when a side has a single round), as
 # render/coaching.py labels rounds; a move reply closes with render/speech.py's endings.
 SET_STARTS = (f"{phrases.number_word(1)}.".capitalize(), phrases.LAST_ROUND)
-CLOSINGS = (phrases.WELL_DONE, phrases.FINISHED, phrases.LAST_MOVE_ONLY)
+CLOSINGS = (*phrases.WELL_DONE_OPTIONS, phrases.FINISHED, phrases.LAST_MOVE_ONLY)
 QUICK_PHRASES = ("quick routine", "the quick version", "the short version")
 """Issue 9's words for the quick version: the first one the voice model understands starts it."""
 Kind = Literal["talk", "pause", "counted", "silent"]
@@ -333,7 +338,7 @@ class Skill:
         moves = []
         for index, parts in sorted(grouped.items()):
             move = self.routine.moves[index]
-            dose = DOSES.get(move.id)
+            dose = doses(self.routine).get(move.id)
             moves.append(
                 MoveTiming(
                     index=index,

@@ -8,6 +8,7 @@ from typing import Any
 from sim.conversation import Turn
 from sim.envelopes import SlotValue
 from tests.conversation.helpers import MOVES, Alexa
+from upper_back.render.coaching import fill
 
 APL = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}}
 RESPONSE_LIMIT = 24_000
@@ -26,8 +27,8 @@ def test_a_screen_device_shows_the_moves_title_setup_and_cues(alexa: Alexa) -> N
     screen = directive["datasources"]["screen"]
     move = MOVES[2]
     assert move.spoken_name() in screen["title"]
-    assert move.setup[0] in screen["lines"]
-    assert move.cues[-1] in screen["lines"]
+    assert fill(move.setup[0], move.sides[0]) in screen["lines"]
+    assert fill(move.cues[-1], move.sides[0]) in screen["lines"]
     assert directive["document"]["type"] == "APL"
     assert len(json.dumps(turn.raw)) < RESPONSE_LIMIT
 

@@ -86,7 +86,8 @@ def state_of(record: Mapping[str, Any] | None) -> Any:
     """What a record says about the person (place, progress, preferences), nothing else."""
     if record is None:
         return None
-    return (place_of(record), record.get("progress"), record.get("preferences"))
+    # The whole place: a run's kind and a set finished before a lapse are part of it.
+    return (record.get("place"), record.get("progress"), record.get("preferences"))
 
 
 def revision_of(record: Mapping[str, Any] | None) -> int:

@@ -165,6 +165,8 @@ def test_help_lists_the_simulator_commands() -> None:
     _, out, _ = run("/help\n")
     assert "/walk-away" in out
     assert "/user NAME" in out
+    for command in ("that hurts", "easier", "slower", "less detail", "quick routine", "daily move"):
+        assert command in out
 
 
 def test_a_crashing_skill_is_reported_and_the_run_fails() -> None:

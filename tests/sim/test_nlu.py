@@ -122,6 +122,24 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
         ("cancel", "AMAZON.CancelIntent", {}),
         ("go home", "AMAZON.NavigateHomeIntent", {}),
         ("order me a pizza", "AMAZON.FallbackIntent", {}),
+        ("that hurts", "ThatHurtsIntent", {}),
+        ("Ouch!", "ThatHurtsIntent", {}),
+        ("my back hurts", "ThatHurtsIntent", {}),
+        ("this is painful", "ThatHurtsIntent", {}),
+        ("easier", "EasierIntent", {}),
+        ("that's too hard", "EasierIntent", {}),
+        ("harder", "HarderIntent", {}),
+        ("too easy", "HarderIntent", {}),
+        ("normal version", "NormalVersionIntent", {}),
+        ("slower", "SlowerIntent", {}),
+        ("faster", "FasterIntent", {}),
+        ("normal pace", "NormalPaceIntent", {}),
+        ("more detail", "MoreDetailIntent", {}),
+        ("less detail", "LessDetailIntent", {}),
+        ("quick routine", "QuickRoutineIntent", {}),
+        ("the short version", "QuickRoutineIntent", {}),
+        ("I only have five minutes", "QuickRoutineIntent", {}),
+        ("just the daily move", "DailyMoveIntent", {}),
     ],
 )
 def test_typed_words_reach_the_intent_alexa_would_send(
@@ -217,6 +235,8 @@ def test_invocation_phrases_launch_the_skill(nlu: Nlu, said: str) -> None:
         ("Alexa, tell upper back routine to resume my routine", "ResumeRoutineIntent"),
         ("ask upper back routine how many are left", "ProgressIntent"),
         ("ask upper back routine for help", "AMAZON.HelpIntent"),
+        ("ask upper back routine for the quick version", "QuickRoutineIntent"),
+        ("tell upper back routine I only have five minutes", "QuickRoutineIntent"),
     ],
 )
 def test_ask_and_tell_are_one_shot_intents(nlu: Nlu, said: str, intent: str) -> None:

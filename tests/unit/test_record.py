@@ -26,7 +26,15 @@ from upper_back.core.record import (
     encode,
 )
 from upper_back.core.routine import load_routine
-from upper_back.core.state import AtMove, NotStarted, Place, Preferences, Progress, UserState
+from upper_back.core.state import (
+    AtMove,
+    Kind,
+    NotStarted,
+    Place,
+    Preferences,
+    Progress,
+    UserState,
+)
 
 ROUTINE = load_routine()
 IDS = [move.id for move in ROUTINE.moves]
@@ -48,9 +56,11 @@ def named(place: Place) -> tuple[str, str] | None:
 places = st.sampled_from(
     [NotStarted()]
     + [
-        AtMove(index, part)
+        AtMove(index, part, done, kind)
         for index, move in enumerate(ROUTINE.moves)
         for part in range(move.parts)
+        for done in (False, True)
+        for kind in Kind
     ]
 )
 user_states = st.builds(
@@ -66,6 +76,7 @@ user_states = st.builds(
         st.none() | st.text(max_size=8),
         st.dictionaries(st.sampled_from(IDS) | st.text(max_size=8), st.text(max_size=8), max_size=3)
         .map(lambda variants: tuple(sorted(variants.items()))),
+        st.none() | st.sampled_from(["full", "short"]) | st.text(max_size=8),
     ),
 )  # fmt: skip
 revisions = st.integers(0, 2**53)
@@ -119,6 +130,8 @@ v2_like = st.fixed_dictionaries(
             optional={
                 "move": st.sampled_from(IDS) | json_like,
                 "side": st.sampled_from(["left", "right", ""]) | json_like,
+                "kind": st.sampled_from(["quick", "full"]) | json_like,
+                "done": st.booleans() | json_like,
             },
         )
         | json_like,
@@ -135,6 +148,7 @@ v2_like = st.fixed_dictionaries(
             {},
             optional={
                 "pace": json_like,
+                "detail": json_like,
                 "variants": st.dictionaries(st.sampled_from(IDS) | st.text(max_size=6), json_like),
             },
         )
@@ -157,6 +171,7 @@ def assert_safe(stored: Stored) -> None:
     assert all(isinstance(day, date) for day in progress.days)
     preferences = stored.state.preferences
     assert preferences.pace is None or isinstance(preferences.pace, str)
+    assert preferences.detail is None or isinstance(preferences.detail, str)
     assert all(isinstance(k, str) and isinstance(v, str) for k, v in preferences.variants)
     assert type(stored.revision) is int
     assert stored.revision >= 0  # the next save is conditional on it
@@ -612,3 +627,44 @@ def test_unreadable_preferences_fall_back_to_the_defaults() -> None:
     stored = decode(raw, ROUTINE)
     assert stored.state.preferences == Preferences(None, (("wall_splat", "seated"),))
     assert decode({**V2, "preferences": "fast"}, ROUTINE).state.preferences == Preferences()
+
+
+# -- The adaptive coach's fields: defaults, so no new schema version ---------------------------
+
+
+def test_pace_versions_detail_and_a_quick_finished_set_are_stored_and_read_back() -> None:
+    preferences = Preferences(
+        "slower", (("can_openers", "easier"), ("wall_splat", "harder")), "short"
+    )
+    state = UserState(AtMove(1, 0, done=True, kind=Kind.QUICK), Progress(2), preferences)
+    record = encode(state, ROUTINE, revision=4, writer=WRITER, now=NOW)
+    assert record["schema"] == 2
+    assert record["place"] == {"move": "wall_splat", "side": "left", "kind": "quick", "done": True}
+    assert record["preferences"] == {
+        "pace": "slower",
+        "detail": "short",
+        "variants": {"can_openers": "easier", "wall_splat": "harder"},
+    }
+    assert decode(record, ROUTINE).state == state
+
+
+def test_a_full_run_and_default_preferences_add_no_fields_to_the_record() -> None:
+    record = encode(UserState(AtMove(0)), ROUTINE, revision=1, writer=WRITER, now=NOW)
+    assert record["place"] == {"move": IDS[0], "side": ""}
+    assert record["preferences"] == {"variants": {}}
+
+
+def test_a_v1_fixture_decodes_with_the_default_pace_versions_detail_and_run() -> None:
+    raw = json.loads((FIXTURES / "v1_in_progress.json").read_text())
+    stored = decode(raw, ROUTINE)
+    assert stored.issue is None
+    assert stored.state.preferences == Preferences()
+    place = stored.state.place
+    assert isinstance(place, AtMove)
+    assert (place.done, place.kind) == (False, Kind.FULL)
+
+
+def test_a_place_marked_done_by_anything_but_true_is_not_done() -> None:
+    raw = {"schema": 2, "revision": 1, "place": {"move": IDS[1], "side": "left", "done": "yes"}}
+    place = decode(raw, ROUTINE).state.place
+    assert place == AtMove(1, 0)

@@ -19,6 +19,7 @@ from upper_back.core.routine import (
     Move,
     Routine,
     RoutineError,
+    Version,
     load_routine,
     parse_routine,
 )
@@ -35,6 +36,15 @@ SOURCE_ORDER = [
 ]
 
 
+def version_texts(version: Version) -> list[str]:
+    return [
+        *(version.setup or ()),
+        *(version.cues or ()),
+        *([version.key] if version.key else []),
+        *(version.phase_cues or ()),
+    ]
+
+
 def texts_of(move: Move) -> list[str]:
     """Every piece of text of a move that may be spoken or shown."""
     phases = move.guided.phases
@@ -45,7 +55,9 @@ def texts_of(move: Move) -> list[str]:
         *move.setup,
         *move.cues,
         *(phase.cue for phase in phases),
-        *(phase.short for phase in phases),
+        move.key,
+        move.switch,
+        *(line for version in (move.variants or {}).values() for line in version_texts(version)),
         *(cue for phase in phases for cue in phase.hold_cues),
     ]
 
@@ -235,14 +247,35 @@ def test_every_optional_key_is_read() -> None:
         synonyms_by_locale={locale: ["long reach"] for locale in LOCALES},
         side_style="alternate",
         split_sides=False,
-        guided={"rounds": 1, "phases": [{"cue": "Reach {side}.", "short": "Reach.",
-                                         "seconds": 12, "hold_cues": ["Long."]}]},
+        key="Reach {side}, long.",
+        settle=4,
+        switch="Now {side}.",
+        guided={"rounds": 2, "quick_rounds": 1, "rep_seconds": 13, "pace": [0.5, 1.5],
+                "phases": [{"cue": "Reach {side}.", "seconds": 12, "hold": True,
+                            "hold_cues": ["Long."]}]},
+        variants={"easier": {"setup": ["Sit."], "cues": ["Less."], "key": "Small {side}.",
+                             "settle": 2, "hold_seconds": 6, "phase_cues": ["Small reach."]},
+                  "harder": {"hold_seconds": 20}},
     )  # fmt: skip
     (move,) = parse_routine(data).moves
     assert move.spoken_name("en-IN") == "long reach"
     assert move.words_for("en-CA") == ("reach", "the reach", "long reach")
     assert move.side_style == "alternate"
     assert move.guided.phases[0].hold_cues == ("Long.",)
+    assert move.guided.phases[0].hold
+    assert (move.key, move.settle, move.side_cue) == ("Reach {side}, long.", 4, "Now {side}.")
+    assert move.guided.rounds_for(quick=True) == 1
+    assert move.guided.clamp(9) == 1.5
+    assert move.guided.clamp(0.1) == 0.5
+    assert move.dose_seconds() == 2 * 13 * 2
+    easier = move.version("easier")
+    assert (easier.setup, easier.cues, easier.key, easier.settle) == (
+        ("Sit.",), ("Less.",), "Small {side}.", 2)  # fmt: skip
+    assert easier.guided.phases[0].cue == "Small reach."
+    assert easier.guided.phases[0].seconds == 6
+    assert easier.dose_seconds() == 2 * (13 - 6) * 2
+    assert move.version("harder").guided.phases[0].seconds == 20
+    assert move.version("normal") is move
 
 
 def test_the_parser_does_not_change_its_input() -> None:
@@ -291,7 +324,7 @@ def test_a_misspelled_key_in_the_guided_set_is_named_with_the_move(key: str, typ
     assert f"move 'reach', guided: unknown key '{typo}' (did you mean '{key}'?)" in refused(data)
 
 
-PHASE_TYPOS = [("hold_cues", "hold_cue"), ("short", "shrot"), ("seconds", "secs"),
+PHASE_TYPOS = [("hold_cues", "hold_cue"), ("hold", "hodl"), ("seconds", "secs"),
                ("cue", "cues")]  # fmt: skip
 
 

@@ -76,13 +76,51 @@ class No(Case):
     """No to the question last asked."""
 
 
-class SessionEnd(Case):
-    """Alexa closed the session (the user walked away, or said stop mid-prompt)."""
+@dataclass(frozen=True)
+class SessionEnd:
+    """Alexa closed the session (the user walked away, or said stop mid-prompt). ``lapsed``:
+    Alexa ended it because the user said nothing after the reprompt (EXCEEDED_MAX_REPROMPTS)."""
+
+    lapsed: bool = False
+
+
+class Hurts(Case):
+    """ "That hurts", "ouch", "my back hurts": stop the move at once."""
+
+
+@dataclass(frozen=True)
+class ChangeVersion:
+    """ "Easier", "that's too hard", "harder", "too easy"; ``variant`` None: "normal version"."""
+
+    variant: str | None
+
+
+@dataclass(frozen=True)
+class SetPace:
+    """ "Slower", "faster"; ``pace`` None: "normal pace"."""
+
+    pace: str | None
+
+
+@dataclass(frozen=True)
+class SetDetail:
+    """ "More detail" (``detail`` "full") or "less detail" ("short")."""
+
+    detail: str
+
+
+class Quick(Case):
+    """The quick version of the routine ("quick routine", "I only have five minutes")."""
+
+
+class DailyMove(Case):
+    """Just the daily move: the routine's last move (the bridge and reach-over) on its own."""
 
 
 Command = (
     Launch | Start | Next | NextSide | Previous | Repeat | GoTo | Resume | Pause | AskProgress
-    | Help | NotUnderstood | Stop | Yes | No | SessionEnd
+    | Help | NotUnderstood | Stop | Yes | No | SessionEnd | Hurts | ChangeVersion | SetPace
+    | SetDetail | Quick | DailyMove
 )  # fmt: skip
 
 

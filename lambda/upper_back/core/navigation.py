@@ -13,9 +13,12 @@ from typing import assert_never
 
 from upper_back.core.commands import (
     AskProgress,
+    ChangeVersion,
     Command,
+    DailyMove,
     GoTo,
     Help,
+    Hurts,
     Launch,
     Next,
     NextSide,
@@ -23,27 +26,34 @@ from upper_back.core.commands import (
     NotUnderstood,
     Pause,
     Previous,
+    Quick,
     Repeat,
     Resume,
     SessionEnd,
+    SetDetail,
+    SetPace,
     Start,
     Stop,
     Yes,
 )
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    DetailSet,
     Effect,
     Entry,
     Finished,
     Goodbye,
     HelpGiven,
     Misheard,
+    NoMoveToAdjust,
     NoOtherSide,
     NoSuchMove,
     NotNow,
     NotStartedYet,
     OfferRestart,
     Outcome,
+    PaceSet,
+    PainStop,
     Paused,
     Played,
     PlayedLast,
@@ -51,18 +61,25 @@ from upper_back.core.outcomes import (
     SaveState,
     Silent,
     WelcomeBack,
+    WelcomeBackAfterSet,
     WelcomeBackDone,
     WelcomeNew,
 )
-from upper_back.core.state import AtMove, Layout, NotStarted, Place, Question, UserState
+from upper_back.core.state import AtMove, Kind, Layout, NotStarted, Place, Question, UserState
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a step may know besides the state: the routine's shape and the request's time."""
+    """What a step may know besides the state: the routine's shape, the request's time and the
+    moves' ids (preferences name moves by id)."""
 
     layout: Layout
     now: datetime
+    ids: tuple[str, ...] = ()
+
+    def move_id(self, move: int) -> str:
+        """The id of move ``move`` (0-based); a stand-in when the context names no ids."""
+        return self.ids[move] if move < len(self.ids) else f"move_{move + 1}"
 
 
 @dataclass(frozen=True)
@@ -82,7 +99,10 @@ _YES: dict[Question, Command] = {
     Question.RESUME: Resume(),
     Question.RESTART: Start(),
     Question.NEXT: Next(),
+    Question.EASIER: ChangeVersion("easier"),
+    Question.SKIP: Next(),  # resolved to skipping the move, as "skip" is
 }
+_AFTER_PAIN = (Question.EASIER, Question.SKIP)
 
 
 def step(state: UserState, question: Question, command: Command, context: Context) -> Transition:
@@ -95,7 +115,7 @@ def step(state: UserState, question: Question, command: Command, context: Contex
         command = Next()
     elif isinstance(command, Next) and question is Question.RESUME:
         command = Resume()
-    after, asked, outcome = _answer(layout, valid, question, command)
+    after, asked, outcome = _answer(context, valid, question, command)
     if isinstance(outcome, Played):
         after, asked, outcome = _played(layout, valid, question, after, outcome)
     effects: tuple[Effect, ...] = (SaveState(),) if after != state else ()
@@ -110,7 +130,7 @@ def _valid(layout: Layout, place: Place) -> Place:
         case AtMove(move=move, part=part):
             if not 0 <= move < len(layout):
                 return NotStarted()
-            return place if 0 <= part < layout[move] else AtMove(move)
+            return place if 0 <= part < layout[move] else AtMove(move, kind=place.kind)
         case _:
             assert_never(place)
 
@@ -125,36 +145,54 @@ def _played(
         and not before.progress.completed
         and question is Question.NONE
     )
-    outcome = replace(outcome, safety_first=new)
+    # Once per routine, early: "Alexa, pause" and "Alexa, stop" work at any time.
+    hint = outcome.entry in (Entry.STARTED, Entry.FRESH_START)
+    outcome = replace(outcome, safety_first=new, pause_hint=hint)
     if (outcome.at.move, outcome.at.part) != (len(layout) - 1, layout[-1] - 1):
         return after, Question.NEXT, outcome
     # Doing the last part is finishing: store it as done now, so stopping, walking away or not
     # answering cannot lose the completion. A routine counts only if it was under way.
-    counted = isinstance(before.place, AtMove)
+    counted = isinstance(before.place, AtMove) and outcome.entry is not Entry.DAILY
     completed = before.progress.completed + counted
     done = replace(after, place=NotStarted(), progress=replace(after.progress, completed=completed))
     last = PlayedLast(
-        outcome.at, outcome.entry, completed, new, finished=completed if counted else None
+        outcome.at,
+        outcome.entry,
+        completed,
+        new,
+        finished=completed if counted else None,
+        pause_hint=hint,
     )
     return done, Question.NONE, last
 
 
 def _play(
-    state: UserState, move: int, entry: Entry, part: int = 0
+    state: UserState, move: int, entry: Entry, part: int = 0, kind: Kind | None = None
 ) -> tuple[UserState, Question, Outcome]:
-    at = AtMove(move, part)
+    """Play part ``part`` of ``move``, in the run under way (or ``kind``)."""
+    if kind is None:
+        kind = state.place.kind if isinstance(state.place, AtMove) else Kind.FULL
+    at = AtMove(move, part, kind=kind)
     return replace(state, place=at), Question.NEXT, Played(at, entry, state.progress.completed)
 
 
 def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
-    layout: Layout, state: UserState, question: Question, command: Command
+    context: Context, state: UserState, question: Question, command: Command
 ) -> tuple[UserState, Question, Outcome]:
+    layout = context.layout
     place = state.place
     match command:
         case Launch():
             return _launch(state)
         case Start():
-            return _play(state, 0, Entry.STARTED)
+            return _play(state, 0, Entry.STARTED, kind=Kind.FULL)
+        case Quick():
+            return _play(state, 0, Entry.STARTED, kind=Kind.QUICK)
+        case DailyMove():
+            return _play(state, len(layout) - 1, Entry.DAILY, kind=Kind.FULL)
+        case Next() if question in _AFTER_PAIN and isinstance(place, AtMove):
+            # "Skip" after "that hurts": on to the next move, not the other side of this one.
+            return _next(layout, replace(state, place=replace(place, part=layout[place.move] - 1)))
         case Next():
             return _next(layout, state)
         case NextSide():
@@ -173,6 +211,8 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
                 return state, question, NoSuchMove(asked)
             return _play(state, target, Entry.AGAIN)
         case Resume():
+            if isinstance(place, AtMove) and place.done:
+                return _next(layout, state)  # the set was finished: nothing is replayed
             if isinstance(place, AtMove):
                 return _play(state, place.move, Entry.RESUMED, place.part)
             return _play(state, 0, Entry.FRESH_START)
@@ -185,7 +225,7 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
         case AskProgress():
             return state, question, ProgressReport(place, question)
         case Help():
-            question = _drop_offer(question)
+            # The question asked before help still stands: yes and no answer it.
             return state, question, HelpGiven(place, question)
         case NotUnderstood():
             question = _drop_offer(question)
@@ -194,13 +234,38 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
             return _no(state, question)
         case Yes():  # resolved to the command it answers before dispatch
             return state, question, Misheard(place, question)
-        case SessionEnd():
+        case SessionEnd(lapsed=lapsed):
+            if lapsed and question is Question.NEXT and isinstance(place, AtMove):
+                # The set was heard to its end and nobody answered: coming back goes on.
+                return replace(state, place=replace(place, done=True)), question, Silent()
             return state, question, Silent()
+        case Hurts():
+            # Stop at once; nothing about it is stored. At a move: easier, or skip it.
+            offer = Question.NONE
+            if isinstance(place, AtMove):
+                easier = state.preferences.variant(context.move_id(place.move)) == "easier"
+                offer = Question.SKIP if easier else Question.EASIER
+            return state, offer, PainStop(place, offer)
+        case ChangeVersion(variant=variant):
+            if not isinstance(place, AtMove):
+                return state, question, NoMoveToAdjust(place, question)
+            preferences = state.preferences.with_variant(context.move_id(place.move), variant)
+            adjusted = replace(state, preferences=preferences)
+            return _play(adjusted, place.move, Entry.ADJUSTED, place.part)
+        case SetPace(pace=pace):
+            already = state.preferences.pace == pace
+            paced = replace(state, preferences=replace(state.preferences, pace=pace))
+            return paced, question, PaceSet(pace, place, question, already)
+        case SetDetail(detail=detail):
+            detailed = replace(state, preferences=replace(state.preferences, detail=detail))
+            return detailed, question, DetailSet(detail, place, question)
         case _:
             assert_never(command)
 
 
 def _launch(state: UserState) -> tuple[UserState, Question, Outcome]:
+    if isinstance(state.place, AtMove) and state.place.done:
+        return state, Question.NEXT, WelcomeBackAfterSet(state.place)
     if isinstance(state.place, AtMove):
         return state, Question.RESUME, WelcomeBack(state.place)
     if state.progress.completed:
@@ -216,6 +281,7 @@ def _next(layout: Layout, state: UserState) -> tuple[UserState, Question, Outcom
         return _play(state, place.move, Entry.CONTINUED, place.part + 1)
     if place.move + 1 < len(layout):
         return _play(state, place.move + 1, Entry.ADVANCED)
+    # Past the last part (the last move skipped after "that hurts"): the routine is done.
     count = state.progress.completed + 1
     done = replace(state, place=NotStarted(), progress=replace(state.progress, completed=count))
     return done, Question.NONE, Finished(count)
@@ -235,7 +301,8 @@ def _previous(
 
 
 def _drop_offer(question: Question) -> Question:
-    """Help and not-understood answers: a yes/no offer made before them no longer stands."""
+    """A not-understood answer: a yes/no offer made before it no longer stands (help, which
+    asks the question again, keeps it)."""
     return (
         Question.NONE
         if question in (Question.START, Question.RESUME, Question.RESTART)
@@ -248,6 +315,9 @@ def _no(state: UserState, question: Question) -> tuple[UserState, Question, Outc
         case Question.RESUME:
             return state, Question.RESTART, OfferRestart()
         case Question.NEXT:
+            return state, question, NotNow()
+        case Question.EASIER | Question.SKIP:
+            # Neither easier nor (yet) skipping: rest; "skip" and "yes" still answer the offer.
             return state, question, NotNow()
         case Question.NONE:
             return state, question, Misheard(state.place, question)

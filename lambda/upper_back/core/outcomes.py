@@ -23,6 +23,8 @@ class Entry(Enum):
     CONTINUED = "continued"  # the other side of the move just heard
     RESUMED = "resumed"  # picked up a routine that was under way
     AGAIN = "again"  # repeat, go back, or a jump to a named move
+    ADJUSTED = "adjusted"  # the same part again, in the version just chosen
+    DAILY = "daily"  # just the daily move, on its own
 
 
 class WelcomeNew(Case):
@@ -32,6 +34,14 @@ class WelcomeNew(Case):
 @dataclass(frozen=True)
 class WelcomeBack:
     """Opened with a routine under way at ``at``: offer to pick up there."""
+
+    at: AtMove
+
+
+@dataclass(frozen=True)
+class WelcomeBackAfterSet:
+    """Opened after a session lapsed once the set at ``at`` was heard to its end: name it and
+    offer what comes next (``yes`` and ``next`` go on, ``repeat`` does it again)."""
 
     at: AtMove
 
@@ -52,6 +62,7 @@ class Played:
     entry: Entry
     completed: int
     safety_first: bool = False
+    pause_hint: bool = False
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,7 @@ class PlayedLast:
     completed: int
     safety_first: bool = False
     finished: int | None = None
+    pause_hint: bool = False
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,43 @@ class Misheard:
     question: Question
 
 
+@dataclass(frozen=True)
+class PainStop:
+    """ "That hurts": the move stops at once; the stop rule is said, then (at a move) the easier
+    version or skipping the move is offered. Nothing about it is stored."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class NoMoveToAdjust:
+    """ "Easier" or "harder" with no move under way to change."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class PaceSet:
+    """The tempo was changed (``pace`` None: back to normal); said, then the question still open.
+    ``already``: it was that tempo before (asking "slower" twice does not go slower still)."""
+
+    pace: str | None
+    place: Place
+    question: Question
+    already: bool = False
+
+
+@dataclass(frozen=True)
+class DetailSet:
+    """Full or short coaching was chosen; said, then the question still open."""
+
+    detail: str
+    place: Place
+    question: Question
+
+
 class Silent(Case):
     """Nothing to say (the session has already ended)."""
 
@@ -150,7 +199,8 @@ class Silent(Case):
 Outcome = (
     WelcomeNew | WelcomeBack | WelcomeBackDone | Played | PlayedLast | Finished | NotStartedYet
     | AlreadyAtFirst | NoSuchMove | NoOtherSide | OfferRestart | NotNow | Paused | Goodbye
-    | ProgressReport | HelpGiven | Misheard | Silent
+    | ProgressReport | HelpGiven | Misheard | Silent | WelcomeBackAfterSet | PainStop
+    | NoMoveToAdjust | PaceSet | DetailSet
 )  # fmt: skip
 
 

@@ -6,7 +6,10 @@ only ints and strings are written). Its ``schema`` says which shape it has:
 - v1 (shipped first): flat ``move``, ``side``, ``in_progress``, ``completed``.
 - v2: the state in parts: ``place`` (absent when no routine is under way), ``progress``,
   ``preferences``; and ``writer``, a token of the session that wrote the revision, so that a
-  session can recognise its own write whose answer was lost.
+  session can recognise its own write whose answer was lost. Fields added since, each with a
+  default (so no new version): ``place.kind`` ("quick"; absent for the full run), ``place.done``
+  (true: the set there was finished before the session lapsed), ``preferences.pace``,
+  ``preferences.variants`` (move id -> version) and ``preferences.detail``.
 
 Older records go through the upgrade chain (``UPGRADES``) one version at a time, keeping
 everything they hold. A field added with a default needs no new version. A record whose version
@@ -26,7 +29,15 @@ from enum import Enum
 from typing import Any
 
 from upper_back.core.routine import Routine
-from upper_back.core.state import AtMove, NotStarted, Place, Preferences, Progress, UserState
+from upper_back.core.state import (
+    AtMove,
+    Kind,
+    NotStarted,
+    Place,
+    Preferences,
+    Progress,
+    UserState,
+)
 
 SCHEMA_VERSION = 2
 MAX_COUNT = 1_000_000
@@ -38,9 +49,9 @@ KNOWN_FIELDS = frozenset(
 )
 """Top-level fields this version reads; any other is carried through a save untouched."""
 KNOWN_PART_FIELDS = {
-    "place": frozenset({"move", "side"}),
+    "place": frozenset({"move", "side", "kind", "done"}),
     "progress": frozenset({"completed", "days"}),
-    "preferences": frozenset({"pace", "variants"}),
+    "preferences": frozenset({"pace", "variants", "detail"}),
 }
 """Fields this version reads inside each part; any other is kept too (under ``extra[part]``)."""
 
@@ -111,7 +122,8 @@ def _place(raw: Any, routine: Routine) -> tuple[Place, Issue | None]:
     move = routine.moves[index]
     side = raw.get("side")
     part = move.sides.index(side) if move.split_sides and side in move.sides else 0
-    return AtMove(index, part), None
+    kind = Kind.QUICK if raw.get("kind") == Kind.QUICK.value else Kind.FULL
+    return AtMove(index, part, done=raw.get("done") is True, kind=kind), None
 
 
 def _days(raw: Any) -> tuple[date, ...]:
@@ -141,6 +153,7 @@ def _preferences(raw: Any) -> Preferences:
     if not isinstance(raw, Mapping):
         return Preferences()
     pace = raw.get("pace")
+    detail = raw.get("detail")
     variants = raw.get("variants")
     pairs = (
         tuple(
@@ -149,7 +162,11 @@ def _preferences(raw: Any) -> Preferences:
         if isinstance(variants, Mapping)
         else ()
     )
-    return Preferences(pace if isinstance(pace, str) else None, pairs)
+    # Any string is kept as stored (a newer version may know more values); the renderer treats
+    # a value it does not know as the default.
+    return Preferences(
+        pace if isinstance(pace, str) else None, pairs, detail if isinstance(detail, str) else None
+    )
 
 
 def _upgrade(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], int] | None:
@@ -211,13 +228,21 @@ def _with(extra: Mapping[str, Any], part: str, known: dict[str, Any]) -> dict[st
     return {**(kept if isinstance(kept, Mapping) else {}), **known}
 
 
-def _encode_place(place: Place, routine: Routine) -> dict[str, str] | None:
+def _encode_place(place: Place, routine: Routine) -> dict[str, Any] | None:
     match place:
         case NotStarted():
             return None
-        case AtMove(move=index, part=part):
+        case AtMove(move=index, part=part, done=done, kind=kind):
             move = routine.moves[index]
-            return {"move": move.id, "side": move.sides[part] if move.split_sides else ""}
+            encoded: dict[str, Any] = {
+                "move": move.id,
+                "side": move.sides[part] if move.split_sides else "",
+            }
+            if kind is not Kind.FULL:
+                encoded["kind"] = kind.value
+            if done:
+                encoded["done"] = True
+            return encoded
 
 
 def encode(
@@ -247,8 +272,11 @@ def encode(
     if place is not None:
         # Unknown fields of a place belong to that place: kept while the person is still there.
         kept = extra.get("place")
-        still_there = isinstance(kept, Mapping) and all(kept.get(k) == v for k, v in place.items())
-        record["place"] = _with(extra, "place", place) if still_there else place
+        known = KNOWN_PART_FIELDS["place"]
+        if isinstance(kept, Mapping) and {k: v for k, v in kept.items() if k in known} == place:
+            record["place"] = {**kept, **place}
+        else:
+            record["place"] = place
     return record
 
 
@@ -256,4 +284,6 @@ def _encode_preferences(preferences: Preferences) -> dict[str, Any]:
     encoded: dict[str, Any] = {"variants": dict(preferences.variants)}
     if preferences.pace is not None:
         encoded["pace"] = preferences.pace
+    if preferences.detail is not None:
+        encoded["detail"] = preferences.detail
     return encoded

@@ -9,10 +9,11 @@ off, so every key must be known and every error names the key and the move it si
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal
@@ -26,20 +27,32 @@ LOCALES = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
 may use, so a typo such as ``en-UK`` cannot quietly leave a locale without its words."""
 SideStyle = Literal["each", "alternate"]
 SIDE_STYLES: tuple[SideStyle, ...] = ("each", "alternate")
+Variant = Literal["normal", "easier", "harder"]
+VARIANTS: tuple[Variant, ...] = ("normal", "easier", "harder")
+"""A move's versions: as written, its regression and its progression (routine-notes.md)."""
 _SPOKEN_WORDS = re.compile(r"^[a-z][a-z ']*$")
 _FORBIDDEN_IN_CONTENT = ("<", ">", "&")
 _SIDE = "{side}"
 _MAX_PHASE_SECONDS = 60
+_SETTLE_SECONDS = (1, 10)
 
 # Each table's keys: required, then optional. Anything else in the file is a mistake.
-_ROUTINE_KEYS = ("schema", "why", "safety", "closing", "moves"), ()
+_ROUTINE_KEYS = ("schema", "why", "safety", "closing", "moves"), ("daily",)
 _MOVE_KEYS = (
     ("id", "name", "synonyms", "purpose", "setup", "cues", "guided"),
-    ("names", "synonyms_by_locale", "sides", "side_style", "split_sides"),
-)
-_GUIDED_KEYS = ("rounds", "phases"), ()
-_PHASE_KEYS = ("cue", "seconds"), ("short", "hold_cues")
-_RETIRED = {"minutes": "the length is now worked out from the coached speech"}
+    (
+        "names", "synonyms_by_locale", "sides", "side_style", "split_sides", "key", "settle",
+        "switch", "variants",
+    ),
+)  # fmt: skip
+_GUIDED_KEYS = ("rounds", "phases"), ("quick_rounds", "rep_seconds", "pace")
+_PHASE_KEYS = ("cue", "seconds"), ("hold", "hold_cues")
+_VARIANTS_KEYS = (), ("easier", "harder")
+_VARIANT_KEYS = (), ("setup", "cues", "key", "settle", "hold_seconds", "phase_cues")
+_RETIRED = {
+    "minutes": "the length is now worked out from the coached speech",
+    "short": "every round now says the same cue: make the cue itself short",
+}
 """Keys older files had, with why they went: a plain 'unknown key' would puzzle their author."""
 _MISSING = {"schema": f" (this code reads schema {ROUTINE_SCHEMA})"}
 
@@ -53,8 +66,10 @@ class Phase:
     """One timed part of a round: a cue, then a pause of ``seconds``."""
 
     cue: str
-    short: str
     seconds: float
+    hold: bool = False
+    """A squeeze, hold or pause the user performs: ``seconds`` of silence after the cue (a
+    movement phase's ``seconds`` include its cue)."""
     hold_cues: tuple[str, ...] = ()
 
 
@@ -64,10 +79,36 @@ class Guided:
 
     rounds: int
     phases: tuple[Phase, ...]
+    quick_rounds: int = 0
+    """Rounds per side in the quick version (0: the same as ``rounds``)."""
+    rep_seconds: float = 0.0
+    """One round in the dose (0: the phases' sum)."""
+    pace: tuple[float, float] = (1.0, 1.0)
+    """The slowest and fastest multipliers of every phase that stay in the sources' ranges."""
 
     @property
     def round_seconds(self) -> float:
         return sum(phase.seconds for phase in self.phases)
+
+    def rounds_for(self, quick: bool = False) -> int:
+        return (self.quick_rounds or self.rounds) if quick else self.rounds
+
+    def clamp(self, pace: float) -> float:
+        """``pace`` kept inside this move's range (1.0 when it is not a finite number)."""
+        low, high = self.pace
+        return min(max(pace, low), high) if math.isfinite(pace) else 1.0
+
+
+@dataclass(frozen=True)
+class Version:
+    """What an easier or harder version changes (None: as in the move)."""
+
+    setup: tuple[str, ...] | None = None
+    cues: tuple[str, ...] | None = None
+    key: str | None = None
+    settle: float | None = None
+    hold_seconds: float | None = None
+    phase_cues: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +127,51 @@ class Move:
     side_style: SideStyle
     split_sides: bool
     guided: Guided
+    key: str = ""
+    """The one cue a familiar user hears instead of the cues and the setup."""
+    settle: float = 3.0
+    """Seconds of silence after the position cue, before the count starts."""
+    switch: str = ""
+    """The position cue for the other side (default: the last setup line)."""
+    variants: dict[str, Version] | None = None
+
+    @property
+    def side_cue(self) -> str:
+        return self.switch or self.setup[-1]
+
+    def dose_seconds(self, quick: bool = False) -> float:
+        """The dose as counted work: rounds per side x one round x sides worked."""
+        rep = self.guided.rep_seconds or self.guided.round_seconds
+        return self.guided.rounds_for(quick) * rep * max(len(self.sides), 1)
+
+    def version(self, variant: Variant = "normal") -> Move:
+        """This move as its ``variant`` says it (itself when normal or not written)."""
+        change = (self.variants or {}).get(variant) if variant != "normal" else None
+        if change is None:
+            return self
+        guided = self.guided
+        if change.hold_seconds is not None or change.phase_cues is not None:
+            hold = change.hold_seconds
+            phases = tuple(
+                replace(
+                    phase,
+                    cue=phase.cue if change.phase_cues is None else change.phase_cues[index],
+                    seconds=hold if hold is not None and phase.hold else phase.seconds,
+                )
+                for index, phase in enumerate(guided.phases)
+            )
+            added = sum(b.seconds - a.seconds for a, b in zip(guided.phases, phases, strict=True))
+            rep = (guided.rep_seconds or guided.round_seconds) + added
+            guided = replace(guided, phases=phases, rep_seconds=rep)
+        return replace(
+            self,
+            setup=self.setup if change.setup is None else change.setup,
+            cues=self.cues if change.cues is None else change.cues,
+            key=self.key if change.key is None else change.key,
+            settle=self.settle if change.settle is None else change.settle,
+            guided=guided,
+            variants=None,
+        )
 
     def spoken_name(self, locale: str = "en-US") -> str:
         """The move's name as said in ``locale`` (e.g. press-up in en-GB)."""
@@ -110,6 +196,8 @@ class Routine:
     safety: str
     closing: str
     moves: tuple[Move, ...]
+    daily: str = ""
+    """The id of the move worth doing every day, on its own ("just the daily move")."""
 
     def index_of(self, move_id: str) -> int | None:
         """Position of ``move_id``, or None when the id is not (or no longer) in the routine."""
@@ -204,25 +292,39 @@ def _whole(value: Any, where: str, minimum: int) -> int:
     return value
 
 
+def _seconds(value: Any, where: str, low: float = 0, high: float = _MAX_PHASE_SECONDS) -> float:
+    """A number of seconds in (``low``, ``high``]."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low < value <= high:
+        raise RoutineError(f"{where} must be more than {low:g} and at most {high:g}, not {value!r}")
+    return float(value)
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise RoutineError(f"{where} must be true or false, not {value!r}")
+    return value
+
+
 def _phase(raw: Any, where: str, sided: bool) -> Phase:
     raw = _table(raw, where)
     _check_keys(raw, _PHASE_KEYS, where)
-    seconds = raw["seconds"]
-    if (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not 0 < seconds <= _MAX_PHASE_SECONDS
-    ):
-        raise RoutineError(
-            f"{where}.seconds must be more than 0 and at most {_MAX_PHASE_SECONDS}, not {seconds!r}"
-        )
-    cue = _text(raw["cue"], f"{where}.cue", sided)
     return Phase(
-        cue=cue,
-        short=_text(raw.get("short", cue), f"{where}.short", sided),
-        seconds=float(seconds),
+        cue=_text(raw["cue"], f"{where}.cue", sided),
+        seconds=_seconds(raw["seconds"], f"{where}.seconds"),
+        hold=_flag(raw.get("hold", False), f"{where}.hold"),
         hold_cues=_texts(raw.get("hold_cues", []), f"{where}.hold_cues", sided),
     )
+
+
+def _pace(value: Any, where: str) -> tuple[float, float]:
+    """[slowest, fastest]... as multipliers: the first at most 1, the second at least 1."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise RoutineError(f"{where} must be a pair [lowest, highest], not {value!r}")
+    low = _seconds(value[0], f"{where}[0]", 0, 1)
+    high = _seconds(value[1], f"{where}[1]", 0, 3)
+    if high < 1:
+        raise RoutineError(f"{where}[1] must be at least 1, not {value[1]!r}")
+    return low, high
 
 
 def _guided(raw: Any, where: str, sided: bool) -> Guided:
@@ -232,12 +334,48 @@ def _guided(raw: Any, where: str, sided: bool) -> Guided:
     phases = raw["phases"]
     if not isinstance(phases, list) or not phases:
         raise RoutineError(f"{where}.phases must be a non-empty list")
+    rep = raw.get("rep_seconds")
     return Guided(
         rounds=rounds,
         phases=tuple(
             _phase(phase, f"{where}.phases[{i}]", sided) for i, phase in enumerate(phases)
         ),
+        quick_rounds=_whole(raw.get("quick_rounds", rounds), f"{where}.quick_rounds", minimum=1),
+        rep_seconds=0.0 if rep is None else _seconds(rep, f"{where}.rep_seconds"),
+        pace=_pace(raw.get("pace", [1, 1]), f"{where}.pace"),
     )
+
+
+def _version(raw: Any, where: str, sided: bool, phases: int) -> Version:
+    raw = _table(raw, where)
+    _check_keys(raw, _VARIANT_KEYS, where)
+
+    def lines(key: str) -> tuple[str, ...] | None:
+        if key not in raw:
+            return None
+        return _texts(raw[key], f"{where}.{key}", sided, non_empty=True)
+
+    phase_cues = lines("phase_cues")
+    if phase_cues is not None and len(phase_cues) != phases:
+        raise RoutineError(f"{where}.phase_cues must have one cue per phase ({phases})")
+    return Version(
+        setup=lines("setup"),
+        cues=lines("cues"),
+        key=_text(raw["key"], f"{where}.key", sided) if "key" in raw else None,
+        settle=_seconds(raw["settle"], f"{where}.settle", *_SETTLE_SECONDS)
+        if "settle" in raw
+        else None,
+        hold_seconds=_seconds(raw["hold_seconds"], f"{where}.hold_seconds")
+        if "hold_seconds" in raw
+        else None,
+        phase_cues=phase_cues,
+    )
+
+
+def _variants(raw: Any, where: str, sided: bool, phases: int) -> dict[str, Version]:
+    raw = _table(raw, where)
+    _check_keys(raw, _VARIANTS_KEYS, where)
+    return {name: _version(value, f"{where}.{name}", sided, phases) for name, value in raw.items()}
 
 
 def _move_label(raw: dict[str, Any], index: int) -> str:
@@ -269,6 +407,11 @@ def _move(raw: Any, index: int) -> Move:
     sided = bool(sides)
     names = _locales(raw.get("names", {}), f"{where}, names")
     by_locale = _locales(raw.get("synonyms_by_locale", {}), f"{where}, synonyms_by_locale")
+    # The coach says the last setup line when switching sides: there must be one.
+    setup = _texts(raw["setup"], f"{where}, setup", sided, non_empty=True)
+    cues = _texts(raw["cues"], f"{where}, cues", sided)
+    guided = _guided(raw["guided"], f"{where}, guided", sided)
+    phases = len(guided.phases)
     return Move(
         id=_text(raw["id"], f"{where}, id"),
         name=_text(raw["name"], f"{where}, name"),
@@ -278,13 +421,16 @@ def _move(raw: Any, index: int) -> Move:
             k: _words(v, f"{where}, synonyms_by_locale.{k}") for k, v in by_locale.items()
         },
         purpose=_text(raw["purpose"], f"{where}, purpose"),
-        # The coach repeats the last setup line when switching sides: there must be one.
-        setup=_texts(raw["setup"], f"{where}, setup", sided, non_empty=True),
-        cues=_texts(raw["cues"], f"{where}, cues", sided),
+        setup=setup,
+        cues=cues,
         sides=sides,
         side_style=style,
         split_sides=split,
-        guided=_guided(raw["guided"], f"{where}, guided", sided),
+        guided=guided,
+        key=_text(raw["key"], f"{where}, key", sided) if "key" in raw else setup[-1],
+        settle=_seconds(raw.get("settle", 3), f"{where}, settle", *_SETTLE_SECONDS),
+        switch=_text(raw["switch"], f"{where}, switch", sided) if "switch" in raw else "",
+        variants=_variants(raw.get("variants", {}), f"{where}, variants", sided, phases),
     )
 
 
@@ -312,11 +458,15 @@ def parse_routine(data: dict[str, Any]) -> Routine:
         if move.id in seen:
             raise RoutineError(f"move {move.id!r}: the id is used by another move")
         seen.add(move.id)
+    daily = data.get("daily", moves[-1].id)
+    if daily not in seen:
+        raise RoutineError(f"routine, daily: {daily!r} is not the id of a move")
     return Routine(
         why=_text(data["why"], "routine, why"),
         safety=_text(data["safety"], "routine, safety"),
         closing=_text(data["closing"], "routine, closing"),
         moves=moves,
+        daily=daily,
     )
 
 

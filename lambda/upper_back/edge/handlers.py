@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 LAUNCH = "LaunchRequest"
 INTENT = "IntentRequest"
 SESSION_ENDED = "SessionEndedRequest"
+LAPSED = "EXCEEDED_MAX_REPROMPTS"
 SKILL_ENABLED = "AlexaSkillEvent.SkillEnabled"
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 NOT_ACTED_ON = frozenset(
@@ -124,8 +125,12 @@ class SessionEndedHandler(_Handles):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request: Any = handler_input.request_envelope.request
-        log.info("session ended", extra={"reason": str(getattr(request, "reason", ""))})
-        return self.turns.run(handler_input, SessionEnd())
+        raw = getattr(request, "reason", None)
+        reason = str(getattr(raw, "value", raw) or "")
+        log.info("session ended", extra={"reason": reason[:40]})
+        # Alexa gave up after the reprompt: the person heard the whole reply (a set) and walked
+        # away, as opposed to saying stop (USER_INITIATED), which may have cut the set short.
+        return self.turns.run(handler_input, SessionEnd(lapsed=reason == LAPSED))
 
 
 class SkillEnabledHandler(AbstractRequestHandler):

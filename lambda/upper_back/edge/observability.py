@@ -18,23 +18,28 @@ from upper_back.core import commands
 from upper_back.core.commands import Command
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    DetailSet,
     Entry,
     Finished,
     Goodbye,
     HelpGiven,
     Misheard,
+    NoMoveToAdjust,
     NoOtherSide,
     NoSuchMove,
     NotNow,
     NotStartedYet,
     OfferRestart,
     Outcome,
+    PaceSet,
+    PainStop,
     Paused,
     Played,
     PlayedLast,
     ProgressReport,
     Silent,
     WelcomeBack,
+    WelcomeBackAfterSet,
     WelcomeBackDone,
     WelcomeNew,
 )
@@ -94,7 +99,8 @@ def metrics_for(outcome: Outcome) -> list[str]:
         case (
             WelcomeNew() | WelcomeBack() | WelcomeBackDone() | NotStartedYet() | AlreadyAtFirst()
             | NoSuchMove() | NoOtherSide() | OfferRestart() | NotNow() | Paused() | Goodbye()
-            | ProgressReport() | HelpGiven() | Misheard() | Silent()
+            | ProgressReport() | HelpGiven() | Misheard() | Silent() | WelcomeBackAfterSet()
+            | PainStop() | NoMoveToAdjust() | PaceSet() | DetailSet()
         ):  # fmt: skip
             return []
         case _:

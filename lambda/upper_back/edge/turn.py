@@ -103,6 +103,14 @@ class Request:
     now: datetime
     screen: bool
 
+    @property
+    def seed(self) -> str:
+        """A stable seed for the choice among phrasings: the same person on the same day hears
+        the same words for the same place, another day or person may hear others. A hash, so
+        no id reaches the renderer (never Python's ``hash()``, which varies by process)."""
+        day = self.now.date().isoformat()
+        return hashlib.sha256(f"{self.key or ''}|{day}".encode()).hexdigest()[:12]
+
     @classmethod
     def of(cls, handler_input: HandlerInput, clock: Clock) -> Request:
         envelope = handler_input.request_envelope
@@ -140,17 +148,28 @@ class Turns:
         """Parts per move: fixed for the container's life, so worked out once."""
         return tuple(move.parts for move in self.routine.moves)
 
+    @cached_property
+    def ids(self) -> tuple[str, ...]:
+        """The moves' ids, in routine order (preferences name moves by id)."""
+        return tuple(move.id for move in self.routine.moves)
+
     def run(self, handler_input: HandlerInput, command: Command) -> Response:
         request = Request.of(handler_input, self.clock)
         storage = _Storage(self.store, request.key)
-        context = Context(self.layout, request.now)
+        context = Context(self.layout, request.now, self.ids)
         copy, note = self._load(request, storage, command)
         transition = step(copy.state, copy.question, command, context)
         copy, transition, kept = self._commit(
             request, storage, before=copy, transition=transition, command=command, context=context
         )
         observability.record_turn(command, transition.outcome, bool(transition.effects))
-        reply = Speaker(self.routine, request.locale).render(transition.outcome, kept, note)
+        speaker = Speaker(
+            self.routine,
+            request.locale,
+            seed=request.seed,
+            preferences=transition.state.preferences,
+        )
+        reply = speaker.render(transition.outcome, kept, note)
         if request.in_session:
             attributes = to_session(copy, self.routine, request.writer, request.now)
             handler_input.attributes_manager.session_attributes = attributes

@@ -21,16 +21,16 @@ def number_word(number: int) -> str:
 
 # First run, returning in the middle, returning after finishing.
 WELCOME_NEW = "Welcome to Upper Back Routine."
-OVERVIEW = "There are {total} moves: {moves}. It takes about {minutes} minutes."
-OFFER_START = "Shall we start with the first move?"
+OVERVIEW = "{total} moves, about {minutes} minutes."
+OFFER_START = "Shall we start?"
 WELCOME_BACK_IN_PROGRESS = "Welcome back. You stopped at move {n}, the {name}{side}."
-OFFER_RESUME = "Would you like to pick up there? You can also say start over."
-WELCOME_BACK_DONE = "Welcome back to Upper Back Routine."
-DONE_COUNT = "You have finished the whole routine {count}."
+OFFER_RESUME = "Pick up there, or start over?"
+WELCOME_BACK_DONE = "Welcome back."
+DONE_COUNT = "You have done it {count}."
 ONCE = "once"
 TIMES = "{count} times"
-OFFER_AGAIN = "Ready to go through it again?"
-SAFETY_SHORT = "Remember, stop if anything feels sharp, numb or tingly."
+OFFER_AGAIN = "Go again?"
+SAFETY_SHORT = "Stop for sharp or spreading pain, numbness or tingling."
 COULD_NOT_LOAD = "I could not reach your saved place just now, so I will start you from the top."
 COULD_NOT_REACH = "I could not reach your saved place just now."
 # When a stored place could not be used as it was.
@@ -45,17 +45,24 @@ SECOND_SIDE = "Now the {name} on your {side} side."
 RESUMED = "Picking up where you left off."
 NOTHING_TO_RESUME = "There is nothing to pick up, so let's start from the top."
 READY = "Ready? Here we go."
-SWITCH_SIDES = "Switch sides. Now your {side} side."
+SWITCH_SIDES = "Switch to your {side} side."
 LAST_ROUND = "Last one."
 WELL_DONE = "Nice work."
-NEXT_SIDE = "When you are ready, say next for your {side} side, or say repeat to go again."
-NEXT_MOVE = "Next is move {n}, the {name}. Say next move when you are ready, or repeat."
-REPROMPT_MOVE = "Say next move to carry on, or repeat to do this one again."
+WELL_DONE_OPTIONS = (WELL_DONE, "Good work.", "Well done.", "Nicely done.")
+"""Encouragements after a set, one chosen per place by ``variety.pick``."""
+NEXT_SIDE = "Say next for your {side} side, or repeat."
+NEXT_SIDE_SHORT = "Say next for your {side} side."
+NEXT_MOVE = "Next is the {name}. Say next when ready."
+NEXT_MOVE_OPTIONS = (NEXT_MOVE, "Up next, the {name}. Say next when ready.")
+NEXT_MOVE_SHORT = ("Say next for the {name}.", "Up next, the {name}: say next.")
+"""For somebody who knows the routine: the reprompt still says what to say."""
+
+REPROMPT_MOVE = "Say next to go on, or repeat."
 
 # The end of the routine.
-FINISHED = "Well done, you have finished the routine."
-FINISHED_COUNT = "That makes {count} in total. See you next time."
-FIRST_FINISH = "That is your first full routine. See you next time."
+FINISHED = "Well done, you finished the routine."
+FINISHED_COUNT = "That makes {count}. See you soon."
+FIRST_FINISH = "Your first one. See you soon."
 LAST_MOVE_ONLY = "Nice work. That one is worth doing every day, even on its own. See you next time."
 
 # Navigation answers.
@@ -72,17 +79,17 @@ NOT_NOW = "No rush. Take a breather, and say next move when you are ready."
 
 # Progress.
 WHERE = "You are on move {n} of {total}, the {name}{side}."
-LEFT_SOME = "After this one, {count} more: {moves}."
+MINUTES_LEFT = "About {minutes} minutes to go."
+MINUTE_LEFT = "About a minute to go."
+LEFT_SOME = "After this one, {count} more."
 LEFT_NONE = "This is the last one."
 NOT_STARTED_PROGRESS = "You have not started a routine yet."
 
 # Help and not understood.
-HELP = (
-    "I coach you through {total} moves that loosen a stiff upper back, and I remember your place."
-)
+HELP = "I coach {total} moves for a stiff upper back."
 HELP_COMMANDS = (
-    "You can say next move, go back, repeat, skip to a move by name or number, "
-    "how many are left, pause, or stop."
+    "Say next move, back, repeat, easier, harder, slower, faster, quick version, "
+    "how many are left, or stop."
 )
 WHAT_NEXT = "What would you like to do?"
 FALLBACK = "Sorry, I did not get that."
@@ -114,3 +121,32 @@ UNREADABLE = "Sorry, I could not make sense of that request. Your place is safe.
 CARD_TITLE = "Upper Back Routine"
 SCREEN_PROGRESS = "Move {n} of {total}"
 SCREEN_HINT = "Try saying: next move, repeat, or how many are left."
+
+# The adaptive coach: "that hurts", versions, pace, detail, the quick run, coming back.
+PAUSE_ANYTIME = "You can say Alexa, pause, or Alexa, stop, at any time."
+PAIN_STOP = "Okay, stop the move now and rest."
+PAIN_RULE = (
+    "If the pain is sharp or spreads, or you feel numbness or tingling, stop and get advice "
+    "from a health professional. A mild stretch is fine."
+)
+OFFER_EASIER = "Shall we try the easier version? Or say skip to move on."
+REPROMPT_EASIER = "Say yes for the easier version, or skip to move on."
+OFFER_SKIP = "This is already the easier version. Shall we skip this move?"
+REPROMPT_SKIP = "Say yes to skip this move, or stop to finish for today."
+VERSION_EASIER = "Here is the easier version."
+VERSION_HARDER = "Here is the harder version."
+VERSION_NORMAL = "Back to the usual version."
+NO_MOVE_TO_ADJUST = "Say easier or harder during a move to change how it is done."
+PACE_SLOWER = "Okay, I will count more slowly from now on."
+PACE_FASTER = "Okay, I will count a little faster from now on."
+PACE_NORMAL = "Okay, back to the usual pace."
+PACE_ALREADY = "That is already the pace I count at."
+DETAIL_FULL = "Okay, I will explain each move in full."
+DETAIL_SHORT = "Okay, I will keep it short: each move's name and its key cue."
+AGAIN_AT_NEW_PACE = "Say repeat to do this move again, or next move to go on."
+FINISHED_LAST_TIME = "Welcome back. You finished the {name}{side}."
+NEXT_IS_SIDE = "Next is the {side} side."
+NEXT_IS_MOVE = "Next is the {name}."
+OFFER_GO_ON = "Go on, or repeat it?"
+QUICK_START = "The quick version: the same moves, fewer rounds."
+DAILY_START = "Just the daily move."

@@ -14,35 +14,52 @@ from typing import assert_never
 
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    DetailSet,
     Entry,
     Finished,
     Goodbye,
     HelpGiven,
     Misheard,
+    NoMoveToAdjust,
     NoOtherSide,
     NoSuchMove,
     NotNow,
     NotStartedYet,
     OfferRestart,
     Outcome,
+    PaceSet,
+    PainStop,
     Paused,
     Played,
     PlayedLast,
     ProgressReport,
     Silent,
     WelcomeBack,
+    WelcomeBackAfterSet,
     WelcomeBackDone,
     WelcomeNew,
 )
-from upper_back.core.routine import Routine
-from upper_back.core.state import AtMove, NotStarted, Place, Question
+from upper_back.core.routine import Move, Routine, Variant
+from upper_back.core.state import (
+    DETAILS,
+    PACES,
+    VARIANTS,
+    AtMove,
+    Kind,
+    NotStarted,
+    Place,
+    Preferences,
+    Question,
+)
 from upper_back.render import phrases
-from upper_back.render.coaching import coach, fill, part_sides
+from upper_back.render.coaching import PACE_STEPS, coach, fill, part_sides
 from upper_back.render.screen import ScreenView
 from upper_back.render.ssml import Ssml, join, sentence
-from upper_back.render.timing import routine_minutes
+from upper_back.render.timing import minutes_after, routine_minutes
+from upper_back.render.variety import pick
 
-FAMILIAR_AFTER = 3
+FAMILIAR_AFTER = 1
+COACHED_VARIANTS: dict[str, Variant] = {"easier": "easier", "harder": "harder"}
 """After this many finished routines the skill stops explaining why each move helps."""
 MOVE_BUTTONS = ("back", "repeat", "next")
 
@@ -122,6 +139,10 @@ class Speaker:
 
     routine: Routine
     locale: str = "en-US"
+    seed: str = ""
+    """Mixed into the choice among a few phrasings (``variety.pick``): the person and the date,
+    once the edge passes them; the same seed and place always give the same words."""
+    preferences: Preferences = field(default_factory=Preferences)
 
     def name(self, index: int) -> str:
         return self.routine.moves[index].spoken_name(self.locale)
@@ -168,8 +189,7 @@ class Speaker:
                 )
                 return Reply(speech, _say(phrases.REPROMPT_START))
             case Played():
-                ending = _say(phrases.WELL_DONE, self._what_next(outcome.at))
-                return self._coached(outcome, ending)
+                return self._coached(outcome, self._after_set(outcome))
             case PlayedLast(finished=finished):
                 ending = (
                     self._finished(finished, kept)
@@ -214,37 +234,136 @@ class Speaker:
             case ProgressReport(place=place, question=question):
                 next_words = self._reprompt(place, question)
                 return Reply(_say(self.where(place), next_words), _say(next_words))
-            case HelpGiven(place=place):
+            case HelpGiven(place=place, question=question):
                 intro = phrases.HELP.format(total=phrases.number_word(len(self.routine.moves)))
-                speech = _say(intro, self.where(place), phrases.HELP_COMMANDS, phrases.WHAT_NEXT)
+                # The question asked before help is asked again: yes and no still answer it.
+                again = self._ask(place, question)
+                # Where the person is is a question of its own ("how many are left"): help stays
+                # short (issue 9: 15 s at most).
+                speech = _say(intro, phrases.HELP_COMMANDS, again)
                 screen = ScreenView(lines=(phrases.HELP_COMMANDS,))
-                return Reply(speech, _say(phrases.REPROMPT_GENERAL), screen)
+                reprompt = phrases.REPROMPT_GENERAL if question is Question.NONE else again
+                return Reply(speech, _say(reprompt), screen)
             case Misheard(place=place):
                 speech = _say(phrases.FALLBACK, self.where(place), phrases.FALLBACK_COMMANDS)
                 return Reply(speech, _say(phrases.REPROMPT_GENERAL))
             case Silent():
                 return Reply(Ssml(""), None)
+            case WelcomeBackAfterSet(at=at):
+                speech = _say(
+                    phrases.FINISHED_LAST_TIME.format(**self.fields(at)),
+                    self._next_is(at),
+                    phrases.OFFER_GO_ON,
+                )
+                return Reply(speech, _say(phrases.REPROMPT_MOVE))
+            case PainStop(place=place, question=question):
+                return self._pain(place, question)
+            case NoMoveToAdjust(place=place, question=question):
+                next_words = self._reprompt(place, question)
+                return Reply(_say(phrases.NO_MOVE_TO_ADJUST, next_words), _say(next_words))
+            case PaceSet(pace=pace, place=place, question=question, already=already):
+                paces = {"slower": phrases.PACE_SLOWER, "faster": phrases.PACE_FASTER}
+                chosen = paces.get(pace or "", phrases.PACE_NORMAL)
+                return self._noted(phrases.PACE_ALREADY if already else chosen, place, question)
+            case DetailSet(detail=detail, place=place, question=question):
+                chosen = phrases.DETAIL_SHORT if detail == "short" else phrases.DETAIL_FULL
+                return self._noted(chosen, place, question)
             case _:
                 assert_never(outcome)
 
-    def _welcome_new(self) -> Reply:
+    def _pain(self, place: Place, question: Question) -> Reply:
+        """Stop at once, the stop rule, then the offer (the easier version, or skipping)."""
+        offer = (
+            self._ask(place, question)
+            if question in (Question.EASIER, Question.SKIP)
+            else self._reprompt(place, question)
+        )
+        speech = _say(phrases.PAIN_STOP, phrases.PAIN_RULE, offer)
+        return Reply(speech, _say(self._reprompt(place, question)))
+
+    def _noted(self, said: str, place: Place, question: Question) -> Reply:
+        """A preference set: say so, then what to say next (at a move: repeat it this way)."""
+        if isinstance(place, AtMove) and question is Question.NEXT:
+            return Reply(_say(said, phrases.AGAIN_AT_NEW_PACE), _say(phrases.REPROMPT_MOVE))
+        next_words = self._reprompt(place, question)
+        return Reply(_say(said, next_words), _say(next_words))
+
+    def _next_is(self, at: AtMove) -> str:
+        """What comes after the finished part ``at``: its other side, or the next move."""
+        move = self.routine.moves[at.move]
+        if at.part + 1 < move.parts:
+            return phrases.NEXT_IS_SIDE.format(side=move.sides[at.part + 1])
+        following = min(at.move + 1, len(self.routine.moves) - 1)
+        return phrases.NEXT_IS_MOVE.format(
+            n=phrases.number_word(following + 1), name=self.name(following)
+        )
+
+    def pace(self) -> str | None:
+        """The tempo chosen ("slower", "faster"), None for the default (or a value unknown here)."""
+        pace = self.preferences.pace
+        return pace if pace in PACES else None
+
+    def variant(self, move: Move) -> str | None:
+        """The version chosen for ``move`` ("easier", "harder"), None for the default."""
+        variant = self.preferences.variant(move.id)
+        return variant if variant in VARIANTS else None
+
+    def detail(self, completed: int) -> str:
+        """Full coaching for somebody who has not finished the routine yet (or who asked for
+        it), short for somebody who knows it (or who asked for less)."""
+        detail = self.preferences.detail
+        if detail in DETAILS:
+            return str(detail)
+        return "short" if completed else "full"
+
+    def _set(self, move: Move, at: AtMove, continued: bool, completed: int) -> Ssml:
+        """The coached set, as this person likes it: the one call into the coaching module
+        (its API: render/coaching.py's docstring). ``completed``: routines known (``_known``)."""
+        return coach(
+            move,
+            at.part,
+            continued,
+            detail="short" if self.detail(completed) == "short" else "full",
+            pace=PACE_STEPS.get(self.pace() or "", 1.0),
+            variant=COACHED_VARIANTS.get(self.variant(move) or "", "normal"),
+            quick=at.kind is Kind.QUICK,
+            seed=self.seed,
+        )
+
+    def _welcome_new(self, minutes: int | None = None) -> Reply:
+        """The first-run welcome; ``minutes`` (default: worked out by render/timing) is given
+        only by render/timing itself, which times this very reply."""
+        if minutes is None:
+            minutes = routine_minutes(self.routine, self.locale)
         overview = phrases.OVERVIEW.format(
-            total=phrases.number_word(len(self.routine.moves)),
-            moves=self.move_list(),
-            minutes=phrases.number_word(routine_minutes(self.routine)),
+            total=phrases.number_word(len(self.routine.moves)).capitalize(),
+            minutes=phrases.number_word(minutes),
         )
         speech = _say(phrases.WELCOME_NEW, self.routine.why, overview, self.routine.safety,
                       phrases.OFFER_START)  # fmt: skip
-        screen = ScreenView(lines=(self.routine.why, overview))
+        # The moves by name are shown, not said: the welcome stays under 20 s (issue 9).
+        moves = phrases.MOVE_LIST.format(moves=self.move_list())
+        screen = ScreenView(lines=(self.routine.why, overview, moves))
         return Reply(speech, _say(phrases.REPROMPT_START), screen)
 
-    def _what_next(self, at: AtMove) -> str:
-        """The other side, or the next move: a plain ``Played`` is never the routine's last."""
+    def _after_set(self, played: Played) -> Ssml:
+        """An encouragement (one of a few, by place), then the other side or the next move."""
+        at = played.at
+        well_done = pick(phrases.WELL_DONE_OPTIONS, self.seed, "well done", at.move, at.part)
+        short = self.detail(_known(played)) == "short"
+        return _say(well_done, self._what_next(at, short))
+
+    def _what_next(self, at: AtMove, short: bool = False) -> str:
+        """The other side, or the next move: a plain ``Played`` is never the routine's last.
+        ``short``: for somebody who knows the routine, without how to go on (the reprompt
+        still says it)."""
         move = self.routine.moves[at.move]
         if at.part + 1 < move.parts:
-            return phrases.NEXT_SIDE.format(side=move.sides[at.part + 1])
+            side = phrases.NEXT_SIDE_SHORT if short else phrases.NEXT_SIDE
+            return side.format(side=move.sides[at.part + 1])
         following = min(at.move + 1, len(self.routine.moves) - 1)
-        return phrases.NEXT_MOVE.format(
+        options = phrases.NEXT_MOVE_SHORT if short else phrases.NEXT_MOVE_OPTIONS
+        return pick(options, self.seed, "next", at.move, at.part).format(
             n=phrases.number_word(following + 1), name=self.name(following)
         )
 
@@ -255,18 +374,30 @@ class Speaker:
         place = self.fields(at)
         continued = played.entry is Entry.CONTINUED
         side = move.sides[at.part] if move.split_sides else ""
+        known = _known(played)
+        full = self.detail(known) == "full"
         if at.part and continued:
             header = phrases.SECOND_SIDE.format(name=place["name"], side=side)
         elif move.split_sides:
             header = phrases.MOVE_HEADER_SIDE.format(**{**place, "side": side})
         else:
             header = phrases.MOVE_HEADER.format(**place)
-        intro = {Entry.RESUMED: phrases.RESUMED, Entry.FRESH_START: phrases.NOTHING_TO_RESUME}
+        intro = {
+            Entry.RESUMED: phrases.RESUMED,
+            Entry.FRESH_START: phrases.NOTHING_TO_RESUME,
+            Entry.DAILY: phrases.DAILY_START,
+        }.get(played.entry, "")
+        if at.kind is Kind.QUICK and played.entry in (Entry.STARTED, Entry.FRESH_START):
+            intro = phrases.QUICK_START
+        if played.entry is Entry.ADJUSTED:
+            versions = {"easier": phrases.VERSION_EASIER, "harder": phrases.VERSION_HARDER}
+            intro = versions.get(self.variant(move) or "", phrases.VERSION_NORMAL)
         safety = self.routine.safety if played.safety_first else ""
-        purpose = move.purpose if not continued and played.completed < FAMILIAR_AFTER else ""
+        purpose = move.purpose if not continued and full else ""
+        hint = phrases.PAUSE_ANYTIME if played.pause_hint else ""
         speech = join(
-            _say(intro.get(played.entry, ""), safety, header, purpose),
-            coach(move, at.part, continued),
+            _say(intro, safety, header, purpose, hint),
+            self._set(move, at, continued, known),
             ending,
         )
         first_side = part_sides(move, at.part)[0]
@@ -288,7 +419,9 @@ class Speaker:
         )
         # The session ends here, so a save owed now is never retried: say so, not just the count.
         unsaved = phrases.FINISH_NOT_SAVED if kept.saving is Saving.FAILED else ""
-        return _say(phrases.FINISHED, self.routine.closing, tally, unsaved)
+        # The closing advice is heard at the first finish; after that it is known.
+        closing = self.routine.closing if count <= 1 else ""
+        return _say(phrases.FINISHED, closing, tally, unsaved)
 
     def _paused(self, at: AtMove, kept: Kept) -> Ssml:
         paused = phrases.PAUSED.format(**self.fields(at))
@@ -331,24 +464,59 @@ class Speaker:
     def where(self, place: Place) -> str:
         """Where the person is and what is left, as one or two plain sentences."""
         if not isinstance(place, AtMove):
-            return (
-                f"{phrases.NOT_STARTED_PROGRESS} {phrases.MOVE_LIST.format(moves=self.move_list())}"
-            )
+            return f"{phrases.NOT_STARTED_PROGRESS} {self._length()}"
         left = len(self.routine.moves) - place.move - 1
-        after = (
-            phrases.LEFT_SOME.format(
-                count=phrases.number_word(left), moves=self.move_list(place.move + 1)
-            )
-            if left
+        minutes = minutes_after(self.routine, place.move, place.part, self.locale)
+        to_go = (
+            phrases.MINUTES_LEFT.format(minutes=phrases.number_word(minutes))
+            if minutes > 1
+            else phrases.MINUTE_LEFT
+            if left or place.part + 1 < self.routine.moves[place.move].parts
             else phrases.LEFT_NONE
         )
-        return f"{phrases.WHERE.format(**self.fields(place))} {after}"
+        return f"{phrases.WHERE.format(**self.fields(place))} {to_go}"
+
+    def _length(self) -> str:
+        """How many moves and about how many minutes: "Five moves, about ten minutes." """
+        return phrases.OVERVIEW.format(
+            total=phrases.number_word(len(self.routine.moves)).capitalize(),
+            minutes=phrases.number_word(routine_minutes(self.routine, self.locale)),
+        )
+
+    def _ask(self, place: Place, question: Question) -> str:
+        """The question still open, asked again (after help)."""
+        match question:
+            case Question.START:
+                return phrases.OFFER_START
+            case Question.RESUME | Question.RESTART:
+                return self._reprompt(place, question)
+            case Question.EASIER:
+                return phrases.OFFER_EASIER
+            case Question.SKIP:
+                return phrases.OFFER_SKIP
+            case Question.NEXT | Question.NONE:
+                return phrases.WHAT_NEXT
+            case _:
+                assert_never(question)
 
     def _reprompt(self, place: Place, question: Question) -> str:
         """What to say next, matching the question still open."""
+        if question is Question.EASIER:
+            return phrases.REPROMPT_EASIER
+        if question is Question.SKIP:
+            return phrases.REPROMPT_SKIP
         if isinstance(place, AtMove) and question in (Question.RESUME, Question.RESTART):
             return phrases.REPROMPT_RESUME.format(**self.fields(place))
         return phrases.REPROMPT_MOVE if isinstance(place, AtMove) else phrases.REPROMPT_START
+
+
+def _known(played: Played | PlayedLast) -> int:
+    """Routines finished before this one (the last move's count already includes this run),
+    as the choice of detail sees it: the quick version is coached as for somebody who knows the
+    routine, since its doses leave no time for the setup in full (issue 9: 4 to 6 minutes);
+    "more detail" (a remembered preference) still brings the setup back."""
+    known = played.completed - (isinstance(played, PlayedLast) and played.finished is not None)
+    return max(known, 1) if played.at.kind is Kind.QUICK else known
 
 
 def _times(completed: int) -> str:
