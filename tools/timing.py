@@ -93,7 +93,12 @@ DOSES: dict[str, Dose] = doses(load_routine())
 # The coached set opens with "One." (or "Last one." when a side has a single round), as
 # render/coaching.py labels rounds; a move reply closes with render/speech.py's endings.
 SET_STARTS = (f"{phrases.number_word(1)}.".capitalize(), phrases.LAST_ROUND)
-CLOSINGS = (*phrases.WELL_DONE_OPTIONS, phrases.FINISHED, phrases.LAST_MOVE_ONLY)
+CLOSINGS = (
+    *phrases.WELL_DONE_OPTIONS,
+    phrases.FINISHED,
+    phrases.QUICK_FINISHED,
+    phrases.LAST_MOVE_ONLY,
+)
 QUICK_PHRASES = ("quick routine", "the quick version", "the short version")
 """Issue 9's words for the quick version: the first one the voice model understands starts it."""
 Kind = Literal["talk", "pause", "counted", "silent"]

@@ -9,9 +9,20 @@ from pathlib import Path
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
-from tests.conversation.helpers import MOVES, Alexa, Stored, at, completed, named, place, text
+from tests.conversation.helpers import (
+    MOVES,
+    ROUTINE,
+    Alexa,
+    Stored,
+    at,
+    completed,
+    named,
+    place,
+    text,
+)
 from tests.conversation.helpers import said as said_at
 from upper_back.render import phrases
+from upper_back.render.coaching import fill
 
 
 def heard(phrase: str) -> str:
@@ -184,7 +195,9 @@ def test_the_quick_version_as_a_one_shot_starts_a_quick_run_that_counts_when_fin
     said = text(first.ssml)
     assert heard(phrases.QUICK_START) in said
     assert named(0) in said
-    assert heard(phrases.PAUSE_ANYTIME) in said
+    # The short "Alexa, pause" line, and the safety line for somebody new: kept when quick.
+    assert heard(phrases.PAUSE_ANYTIME_SHORT) in said
+    assert heard(ROUTINE.safety) in said
     record = stored(USER_ID)
     assert record is not None
     assert record["place"] == {"move": MOVES[0].id, "side": "", "kind": "quick"}
@@ -193,9 +206,14 @@ def test_the_quick_version_as_a_one_shot_starts_a_quick_run_that_counts_when_fin
     record = stored(USER_ID)
     assert record is not None
     assert record["place"] == {"move": MOVES[1].id, "side": "left", "kind": "quick"}
-    turn = second
+    # Less talk when quick: the name only, no "Move two of five", no preamble on a second side.
+    assert "of five" not in text(second.ssml)
+    other_side = conversation.say("NextMoveIntent")
+    assert text(other_side.ssml).startswith(heard(fill(MOVES[1].side_cue, MOVES[1].sides[1])))
+    turn = other_side
     while not turn.ends_session:
         turn = conversation.say("NextMoveIntent")
+    assert heard(phrases.QUICK_FINISHED) in text(turn.ssml)
     assert completed(stored(USER_ID)) == 1
     assert place(stored(USER_ID)) is None
 

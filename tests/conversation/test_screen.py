@@ -68,3 +68,29 @@ def test_an_answer_without_a_card_clears_the_previous_move_from_the_screen(alexa
     assert MOVES[2].spoken_name() not in screen["title"]
     assert screen["lines"] == []
     assert screen["hint"]
+
+
+def test_the_screen_shows_the_version_being_coached_not_the_usual_one(alexa: Alexa) -> None:
+    conversation = alexa(interfaces=APL)
+    conversation.launch()
+    # A move whose easier version has its own setup in routine.toml (the push-up at the wall).
+    index = next(i for i, move in enumerate(MOVES) if move.version("easier").setup != move.setup)
+    conversation.say("GoToMoveIntent", number=SlotValue(str(index + 1)))
+    [directive] = render_directives(conversation.say("EasierIntent"))  # "easier"
+    lines = directive["datasources"]["screen"]["lines"]
+    move, easier = MOVES[index], MOVES[index].version("easier")
+    side = move.sides[0] if move.sides else None
+    for line in (*easier.setup, *easier.cues):
+        assert fill(line, side) in lines
+    for line in move.setup:
+        assert fill(line, side) not in lines
+
+
+def test_the_screen_shows_only_the_key_cue_when_the_coaching_is_short(alexa: Alexa) -> None:
+    conversation = alexa(interfaces=APL)
+    conversation.launch()
+    conversation.say("LessDetailIntent")  # "less detail"
+    [directive] = render_directives(conversation.say("GoToMoveIntent", number=SlotValue("2")))
+    move = MOVES[1]
+    side = move.sides[0] if move.sides else None
+    assert directive["datasources"]["screen"]["lines"] == [fill(move.key, side)]

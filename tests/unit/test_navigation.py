@@ -230,8 +230,9 @@ CASES = [
     # "that hurts": stop at once, store nothing, offer the easier version or to skip the move
     ("hurts-at-a-move", WALL_LEFT, Q.NEXT, Hurts(),
      Transition(WALL_LEFT, Q.EASIER, PainStop(AtMove(1, 0), Q.EASIER))),
+    # outside a move, the rule is said and the question asked before still stands
     ("hurts-before-starting", NEW, Q.START, Hurts(),
-     Transition(NEW, Q.NONE, PainStop(NotStarted(), Q.NONE))),
+     Transition(NEW, Q.START, PainStop(NotStarted(), Q.START))),
     ("yes-to-easier", WALL_LEFT, Q.EASIER, Yes(),
      Transition(replace(WALL_LEFT, preferences=Preferences(variants=(("wall_splat", "easier"),))),
                 Q.NEXT, Played(AtMove(1, 0), Entry.ADJUSTED, 1), SAVE)),
@@ -278,8 +279,9 @@ CASES = [
     ("a-quick-run-finished-counts", UserState(AtMove(3, kind=Kind.QUICK)), Q.NEXT, Next(),
      Transition(done(1), Q.NONE,
                 PlayedLast(AtMove(4, kind=Kind.QUICK), Entry.ADVANCED, 1, finished=1), SAVE)),
+    # the daily move on its own leaves a routine under way where it was
     ("daily-move-mid-routine", ELEVEN, Q.NEXT, DailyMove(),
-     Transition(NEW, Q.NONE, PlayedLast(AtMove(4), Entry.DAILY, 0), SAVE)),
+     Transition(ELEVEN, Q.NONE, PlayedLast(AtMove(4), Entry.DAILY, 0))),
     ("daily-move-when-new", NEW, Q.NONE, DailyMove(),
      Transition(NEW, Q.NONE, PlayedLast(AtMove(4), Entry.DAILY, 0, safety_first=True))),
     # launch
@@ -472,7 +474,11 @@ def check(before: UserState, question: Question, command: Command, after: Transi
             assert counted == 0, where
     if isinstance(outcome, ENDS):
         assert after.question is Q.NONE, where
-    if isinstance(outcome, PlayedLast | Finished):
+    if isinstance(outcome, PlayedLast) and outcome.entry is Entry.DAILY:
+        assert after.state.place == before.place or not fits(LAYOUT, before.place), (
+            "the daily move leaves a routine where it was"
+        )
+    elif isinstance(outcome, PlayedLast | Finished):
         assert after.state.place == NotStarted(), "stored as done, at once"
     if isinstance(outcome, CARRIES_QUESTION):
         assert (outcome.place, outcome.question) == (after.state.place, after.question), where

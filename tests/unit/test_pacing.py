@@ -15,7 +15,7 @@ import pytest
 
 from tools import speech_clock
 from tools.speech_clock import Estimate, Pause, Piece, Said
-from tools.timing import FEWER_WORDS, ROUTINE_MINUTES, TOLERANCE, Report, measure
+from tools.timing import FEWER_WORDS, QUICK_MINUTES, ROUTINE_MINUTES, TOLERANCE, Report, measure
 from upper_back.core.outcomes import Entry, Played
 from upper_back.core.routine import load_routine
 from upper_back.core.state import AtMove
@@ -97,6 +97,20 @@ def test_the_quick_version_keeps_its_quick_doses(report: Report) -> None:
     for move in report.quick.moves:
         assert move.dose
         assert abs(move.guided.total / move.dose - 1) <= TOLERANCE, (move.name, move.guided)
+
+
+def test_the_quick_version_lasts_four_to_six_minutes_from_welcome_to_completion(
+    report: Report,
+) -> None:
+    assert report.quick is not None, "the voice model understands the quick version"
+    low, high = QUICK_MINUTES
+    # Every reply heard, from the first-run welcome to the quick completion.
+    assert report.quick.replies[0].said == "open upper back routine"
+    assert report.quick.replies[-1].guided is not None  # the last move, with its completion
+    assert low * 60 <= report.quick.total.total <= high * 60, report.quick.total
+    # Talk was cut, not work: every quick set keeps its quick dose.
+    assert all(move.within_dose for move in report.quick.moves)
+    assert report.quick.exercise.total < report.first.exercise.total
 
 
 def test_every_talk_limit_holds(report: Report) -> None:

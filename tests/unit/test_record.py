@@ -297,8 +297,10 @@ def test_a_place_keeps_its_unknown_fields_only_while_the_person_is_still_there(
     stored = decode(record, ROUTINE)
     assert (stored.state.place, stored.issue) == (at, None)
     written = encode(UserState(to), ROUTINE, revision=4, writer=WRITER, now=NOW, extra=stored.extra)
-    if to == at:
-        assert written["place"] == record["place"]
+    same_spot = isinstance(to, AtMove) and (to.move, to.part) == (at.move, at.part)
+    if same_spot:  # still there: the same move and side, whatever became of the set or run
+        mine = encode(UserState(to), ROUTINE, revision=4, writer=WRITER, now=NOW)["place"]
+        assert written["place"] == {**fields, **mine}
     elif isinstance(to, AtMove):
         assert (
             written["place"]

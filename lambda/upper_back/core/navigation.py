@@ -151,10 +151,13 @@ def _played(
     if (outcome.at.move, outcome.at.part) != (len(layout) - 1, layout[-1] - 1):
         return after, Question.NEXT, outcome
     # Doing the last part is finishing: store it as done now, so stopping, walking away or not
-    # answering cannot lose the completion. A routine counts only if it was under way.
-    counted = isinstance(before.place, AtMove) and outcome.entry is not Entry.DAILY
+    # answering cannot lose the completion. A routine counts only if it was under way. The daily
+    # move on its own finishes nothing: a routine under way keeps its place.
+    daily = outcome.entry is Entry.DAILY
+    counted = isinstance(before.place, AtMove) and not daily
     completed = before.progress.completed + counted
-    done = replace(after, place=NotStarted(), progress=replace(after.progress, completed=completed))
+    place = before.place if daily else NotStarted()
+    done = replace(after, place=place, progress=replace(after.progress, completed=completed))
     last = PlayedLast(
         outcome.at,
         outcome.entry,
@@ -240,11 +243,12 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
                 return replace(state, place=replace(place, done=True)), question, Silent()
             return state, question, Silent()
         case Hurts():
-            # Stop at once; nothing about it is stored. At a move: easier, or skip it.
-            offer = Question.NONE
-            if isinstance(place, AtMove):
-                easier = state.preferences.variant(context.move_id(place.move)) == "easier"
-                offer = Question.SKIP if easier else Question.EASIER
+            # Stop at once; nothing about it is stored. At a move: easier, or skip it. Outside
+            # a move (the welcome), the rule is said and the question asked before still stands.
+            if not isinstance(place, AtMove):
+                return state, question, PainStop(place, question)
+            easier = state.preferences.variant(context.move_id(place.move)) == "easier"
+            offer = Question.SKIP if easier else Question.EASIER
             return state, offer, PainStop(place, offer)
         case ChangeVersion(variant=variant):
             if not isinstance(place, AtMove):

@@ -272,9 +272,10 @@ def encode(
     if place is not None:
         # Unknown fields of a place belong to that place: kept while the person is still there.
         kept = extra.get("place")
-        known = KNOWN_PART_FIELDS["place"]
-        if isinstance(kept, Mapping) and {k: v for k, v in kept.items() if k in known} == place:
-            record["place"] = {**kept, **place}
+        # Still there: the same move and side (a finished set or the run's kind may change).
+        if isinstance(kept, Mapping) and all(kept.get(k) == place.get(k) for k in ("move", "side")):
+            unknown = {k: v for k, v in kept.items() if k not in KNOWN_PART_FIELDS["place"]}
+            record["place"] = {**unknown, **place}
         else:
             record["place"] = place
     return record

@@ -145,8 +145,10 @@ def guided(
     blocks = []
     for index, side in enumerate(sides):
         if index:
+            # The quick run says only the new side's position cue (it names the side).
+            switch = "" if quick else phrases.SWITCH_SIDES.format(side=side)
             blocks += [
-                sentence(phrases.SWITCH_SIDES.format(side=side)),
+                sentence(switch) if switch else Ssml(""),
                 sentence(fill(move.side_cue, side)),
                 pause(move.settle),  # time to get into position after hearing how
             ]

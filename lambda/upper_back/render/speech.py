@@ -192,9 +192,9 @@ class Speaker:
                 return self._coached(outcome, self._after_set(outcome))
             case PlayedLast(finished=finished):
                 ending = (
-                    self._finished(finished, kept)
-                    if finished is not None
-                    else _say(phrases.LAST_MOVE_ONLY)
+                    _say(phrases.LAST_MOVE_ONLY)
+                    if finished is None
+                    else self._finished(finished, kept, quick=outcome.at.kind is Kind.QUICK)
                 )
                 return replace(self._coached(outcome, ending), reprompt=None)
             case Finished(count=count):
@@ -278,7 +278,9 @@ class Speaker:
             if question in (Question.EASIER, Question.SKIP)
             else self._reprompt(place, question)
         )
-        speech = _say(phrases.PAIN_STOP, phrases.PAIN_RULE, offer)
+        # Outside a move there is nothing to stop: the rule, then the question still open.
+        stop = phrases.PAIN_STOP if isinstance(place, AtMove) else ""
+        speech = _say(stop, phrases.PAIN_RULE, offer)
         return Reply(speech, _say(self._reprompt(place, question)))
 
     def _noted(self, said: str, place: Place, question: Question) -> Reply:
@@ -350,6 +352,11 @@ class Speaker:
         """An encouragement (one of a few, by place), then the other side or the next move."""
         at = played.at
         well_done = pick(phrases.WELL_DONE_OPTIONS, self.seed, "well done", at.move, at.part)
+        if at.kind is Kind.QUICK:
+            # The quick run says how to go on once, at its first move in a session; after that
+            # the next reply names the move (or side) at once, and the reprompt says it anyway.
+            opening = played.entry in (Entry.STARTED, Entry.FRESH_START, Entry.RESUMED)
+            return _say(well_done, phrases.QUICK_NEXT if opening else "")
         short = self.detail(_known(played)) == "short"
         return _say(well_done, self._what_next(at, short))
 
@@ -376,12 +383,23 @@ class Speaker:
         side = move.sides[at.part] if move.split_sides else ""
         known = _known(played)
         full = self.detail(known) == "full"
+        quick = at.kind is Kind.QUICK
         if at.part and continued:
-            header = phrases.SECOND_SIDE.format(name=place["name"], side=side)
+            title = phrases.SECOND_SIDE.format(name=place["name"], side=side)
         elif move.split_sides:
-            header = phrases.MOVE_HEADER_SIDE.format(**{**place, "side": side})
+            title = phrases.MOVE_HEADER_SIDE.format(**{**place, "side": side})
         else:
-            header = phrases.MOVE_HEADER.format(**place)
+            title = phrases.MOVE_HEADER.format(**place)
+        header = title
+        if quick:
+            # Every second counts in the quick run (issue 9: 4 to 6 minutes): the name only, and
+            # on a second side just heard coming, only its position cue (the set says it).
+            name = place["name"][:1].upper() + place["name"][1:]
+            header = (
+                ""
+                if at.part and continued
+                else phrases.QUICK_HEADER.format(**{**place, "name": name})
+            )
         intro = {
             Entry.RESUMED: phrases.RESUMED,
             Entry.FRESH_START: phrases.NOTHING_TO_RESUME,
@@ -394,31 +412,38 @@ class Speaker:
             intro = versions.get(self.variant(move) or "", phrases.VERSION_NORMAL)
         safety = self.routine.safety if played.safety_first else ""
         purpose = move.purpose if not continued and full else ""
-        hint = phrases.PAUSE_ANYTIME if played.pause_hint else ""
+        pause_line = phrases.PAUSE_ANYTIME_SHORT if quick else phrases.PAUSE_ANYTIME
+        hint = pause_line if played.pause_hint else ""
         speech = join(
             _say(intro, safety, header, purpose, hint),
             self._set(move, at, continued, known),
             ending,
         )
-        first_side = part_sides(move, at.part)[0]
+        # The screen shows the version being coached (easier, harder), as fully as it is said:
+        # why, setup and cues in full detail, the key cue in short.
+        version = move.version(COACHED_VARIANTS.get(self.variant(move) or "", "normal"))
+        first_side = part_sides(version, at.part)[0]
+        shown = (version.purpose, *version.setup, *version.cues) if full else (version.key,)
         screen = ScreenView(
-            title=header,
+            title=title,
             progress=phrases.SCREEN_PROGRESS.format(n=at.move + 1, total=len(self.routine.moves)),
             side=side,
-            lines=tuple(fill(line, first_side) for line in (move.purpose, *move.setup, *move.cues)),
+            lines=tuple(fill(line, first_side) for line in shown),
             hint=phrases.REPROMPT_MOVE,
             buttons=MOVE_BUTTONS,
         )
         return Reply(speech, _say(phrases.REPROMPT_MOVE), screen)
 
-    def _finished(self, count: int, kept: Kept) -> Ssml:
+    def _finished(self, count: int, kept: Kept, quick: bool = False) -> Ssml:
+        # The session ends here, so a save owed now is never retried: say so, not just the count.
+        unsaved = phrases.FINISH_NOT_SAVED if kept.saving is Saving.FAILED else ""
+        if quick:  # a short closing: the quick run has no time for the tally and the advice
+            return _say(phrases.QUICK_FINISHED, unsaved)
         tally = (
             phrases.FIRST_FINISH
             if count == 1
             else phrases.FINISHED_COUNT.format(count=phrases.number_word(count))
         )
-        # The session ends here, so a save owed now is never retried: say so, not just the count.
-        unsaved = phrases.FINISH_NOT_SAVED if kept.saving is Saving.FAILED else ""
         # The closing advice is heard at the first finish; after that it is known.
         closing = self.routine.closing if count <= 1 else ""
         return _say(phrases.FINISHED, closing, tally, unsaved)
@@ -505,7 +530,9 @@ class Speaker:
             return phrases.REPROMPT_EASIER
         if question is Question.SKIP:
             return phrases.REPROMPT_SKIP
-        if isinstance(place, AtMove) and question in (Question.RESUME, Question.RESTART):
+        if question is Question.RESTART:
+            return phrases.REPROMPT_RESTART
+        if isinstance(place, AtMove) and question is Question.RESUME:
             return phrases.REPROMPT_RESUME.format(**self.fields(place))
         return phrases.REPROMPT_MOVE if isinstance(place, AtMove) else phrases.REPROMPT_START
 
