@@ -670,3 +670,15 @@ def test_a_place_marked_done_by_anything_but_true_is_not_done() -> None:
     raw = {"schema": 2, "revision": 1, "place": {"move": IDS[1], "side": "left", "done": "yes"}}
     place = decode(raw, ROUTINE).state.place
     assert place == AtMove(1, 0)
+
+
+def test_the_quick_runs_are_counted_apart_and_an_absent_or_damaged_count_reads_as_none() -> None:
+    state = UserState(progress=Progress(5, quick=2))
+    record = encode(state, ROUTINE, revision=1, writer="w", now=NOW)
+    assert record["progress"]["quick"] == 2
+    assert decode(record, ROUTINE).state.progress == Progress(5, quick=2)
+    plain = encode(UserState(progress=Progress(3)), ROUTINE, revision=1, writer="w", now=NOW)
+    assert "quick" not in plain["progress"], "no new field until a quick run is finished"
+    for damaged in (-1, 6, "two", 1.5):
+        record["progress"]["quick"] = damaged
+        assert decode(record, ROUTINE).state.progress == Progress(5)

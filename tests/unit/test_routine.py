@@ -534,3 +534,18 @@ def test_a_typo_in_the_file_stops_the_load(tmp_path: Path) -> None:
     )
     with pytest.raises(RoutineError, match="move 'rhomboid_push_up': unknown key 'setpu'"):
         load_routine(broken)
+
+
+def test_a_hold_range_and_a_versions_own_switch_are_read_and_checked() -> None:
+    guided = {"rounds": 2, "hold_range": [2, 4],
+              "phases": [{"cue": "Hold {side}.", "seconds": 3, "hold": True}]}  # fmt: skip
+    data = with_move(guided=guided, variants={"easier": {"switch": "Roll to {side}."}})
+    (move,) = parse_routine(data).moves
+    assert move.guided.hold_range == (2, 4)
+    assert (move.guided.hold(1), move.guided.hold(3), move.guided.hold(9)) == (2, 3, 4)
+    assert move.version("easier").side_cue == "Roll to {side}."
+    assert move.version("harder").side_cue == move.side_cue == "Stand tall."
+    assert parse_routine(minimal()).moves[0].guided.hold(99) == 99  # no range: as paced
+    assert "shorter than" in refused(with_move(guided={**guided, "hold_range": [4, 2]}))
+    assert "a pair" in refused(with_move(guided={**guided, "hold_range": [4]}))
+    assert "switch" in refused(with_move(variants={"easier": {"switch": "Roll {up}."}}))

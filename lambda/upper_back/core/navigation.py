@@ -156,17 +156,24 @@ def _played(
     daily = outcome.entry is Entry.DAILY
     counted = isinstance(before.place, AtMove) and not daily
     completed = before.progress.completed + counted
+    quick = before.progress.quick + (counted and outcome.at.kind is Kind.QUICK)
     place = before.place if daily else NotStarted()
-    done = replace(after, place=place, progress=replace(after.progress, completed=completed))
+    progress = replace(after.progress, completed=completed, quick=quick)
+    done = replace(after, place=place, progress=progress)
     last = PlayedLast(
         outcome.at,
         outcome.entry,
-        completed,
+        completed - quick,  # full runs only: a quick run does not make the routine known
         new,
         finished=completed if counted else None,
         pause_hint=hint,
     )
     return done, Question.NONE, last
+
+
+def _full_runs(state: UserState) -> int:
+    """Full routines finished: only these make the routine known (speech's choice of detail)."""
+    return max(state.progress.completed - state.progress.quick, 0)
 
 
 def _play(
@@ -176,7 +183,7 @@ def _play(
     if kind is None:
         kind = state.place.kind if isinstance(state.place, AtMove) else Kind.FULL
     at = AtMove(move, part, kind=kind)
-    return replace(state, place=at), Question.NEXT, Played(at, entry, state.progress.completed)
+    return replace(state, place=at), Question.NEXT, Played(at, entry, _full_runs(state))
 
 
 def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
@@ -287,7 +294,9 @@ def _next(layout: Layout, state: UserState) -> tuple[UserState, Question, Outcom
         return _play(state, place.move + 1, Entry.ADVANCED)
     # Past the last part (the last move skipped after "that hurts"): the routine is done.
     count = state.progress.completed + 1
-    done = replace(state, place=NotStarted(), progress=replace(state.progress, completed=count))
+    quick = state.progress.quick + (place.kind is Kind.QUICK)
+    progress = replace(state.progress, completed=count, quick=quick)
+    done = replace(state, place=NotStarted(), progress=progress)
     return done, Question.NONE, Finished(count)
 
 

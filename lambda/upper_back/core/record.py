@@ -50,7 +50,7 @@ KNOWN_FIELDS = frozenset(
 """Top-level fields this version reads; any other is carried through a save untouched."""
 KNOWN_PART_FIELDS = {
     "place": frozenset({"move", "side", "kind", "done"}),
-    "progress": frozenset({"completed", "days"}),
+    "progress": frozenset({"completed", "days", "quick"}),
     "preferences": frozenset({"pace", "variants", "detail"}),
 }
 """Fields this version reads inside each part; any other is kept too (under ``extra[part]``)."""
@@ -146,7 +146,9 @@ def _progress(raw: Any) -> tuple[Progress, Issue | None]:
     completed = whole(raw.get("completed"))
     if completed is None or not 0 <= completed <= MAX_COUNT:
         return Progress(days=_days(raw.get("days"))), Issue.UNREADABLE_PROGRESS
-    return Progress(completed, _days(raw.get("days"))), None
+    quick = whole(raw.get("quick"))  # absent (v1, or before quick runs counted apart): 0
+    quick = quick if quick is not None and 0 <= quick <= completed else 0
+    return Progress(completed, _days(raw.get("days")), quick), None
 
 
 def _preferences(raw: Any) -> Preferences:
@@ -222,6 +224,14 @@ def _unknown(record: Mapping[str, Any]) -> dict[str, Any]:
     return unknown
 
 
+def _progress_fields(progress: Progress, days: list[str]) -> dict[str, Any]:
+    """The progress part: ``quick`` only once a quick run was finished (absent reads as 0)."""
+    fields: dict[str, Any] = {"completed": progress.completed, "days": days}
+    if progress.quick:
+        fields["quick"] = progress.quick
+    return fields
+
+
 def _with(extra: Mapping[str, Any], part: str, known: dict[str, Any]) -> dict[str, Any]:
     """A part's known fields over the unknown ones kept for it."""
     kept = extra.get(part)
@@ -265,7 +275,7 @@ def encode(
         revision=revision,
         writer=writer,
         updated_at=now.isoformat(timespec="seconds"),
-        progress=_with(extra, "progress", {"completed": state.progress.completed, "days": days}),
+        progress=_with(extra, "progress", _progress_fields(state.progress, days)),
         preferences=_with(extra, "preferences", _encode_preferences(state.preferences)),
     )
     place = _encode_place(state.place, routine)

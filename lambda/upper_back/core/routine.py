@@ -45,10 +45,10 @@ _MOVE_KEYS = (
         "switch", "variants",
     ),
 )  # fmt: skip
-_GUIDED_KEYS = ("rounds", "phases"), ("quick_rounds", "rep_seconds", "pace")
+_GUIDED_KEYS = ("rounds", "phases"), ("quick_rounds", "rep_seconds", "pace", "hold_range")
 _PHASE_KEYS = ("cue", "seconds"), ("hold", "hold_cues")
 _VARIANTS_KEYS = (), ("easier", "harder")
-_VARIANT_KEYS = (), ("setup", "cues", "key", "settle", "hold_seconds", "phase_cues")
+_VARIANT_KEYS = (), ("setup", "cues", "key", "settle", "hold_seconds", "phase_cues", "switch")
 _RETIRED = {
     "minutes": "the length is now worked out from the coached speech",
     "short": "every round now says the same cue: make the cue itself short",
@@ -85,6 +85,16 @@ class Guided:
     """One round in the dose (0: the phases' sum)."""
     pace: tuple[float, float] = (1.0, 1.0)
     """The slowest and fastest multipliers of every phase that stay in the sources' ranges."""
+    hold_range: tuple[float, float] | None = None
+    """The shortest and longest hold the sources allow (routine-notes.md), whatever the pace
+    and the version (None: no limit besides ``pace``)."""
+
+    def hold(self, seconds: float) -> float:
+        """A hold's ``seconds`` (paced) kept inside ``hold_range``."""
+        if self.hold_range is None:
+            return seconds
+        low, high = self.hold_range
+        return min(max(seconds, low), high)
 
     @property
     def round_seconds(self) -> float:
@@ -109,6 +119,7 @@ class Version:
     settle: float | None = None
     hold_seconds: float | None = None
     phase_cues: tuple[str, ...] | None = None
+    switch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -169,6 +180,7 @@ class Move:
             cues=self.cues if change.cues is None else change.cues,
             key=self.key if change.key is None else change.key,
             settle=self.settle if change.settle is None else change.settle,
+            switch=self.switch if change.switch is None else change.switch,
             guided=guided,
             variants=None,
         )
@@ -343,7 +355,20 @@ def _guided(raw: Any, where: str, sided: bool) -> Guided:
         quick_rounds=_whole(raw.get("quick_rounds", rounds), f"{where}.quick_rounds", minimum=1),
         rep_seconds=0.0 if rep is None else _seconds(rep, f"{where}.rep_seconds"),
         pace=_pace(raw.get("pace", [1, 1]), f"{where}.pace"),
+        hold_range=_hold_range(raw["hold_range"], f"{where}.hold_range")
+        if "hold_range" in raw
+        else None,
     )
+
+
+def _hold_range(value: Any, where: str) -> tuple[float, float]:
+    """[shortest, longest] seconds of a hold."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise RoutineError(f"{where} must be a pair [shortest, longest], not {value!r}")
+    low, high = _seconds(value[0], f"{where}[0]"), _seconds(value[1], f"{where}[1]")
+    if high < low:
+        raise RoutineError(f"{where}: {value[1]!r} is shorter than {value[0]!r}")
+    return low, high
 
 
 def _version(raw: Any, where: str, sided: bool, phases: int) -> Version:
@@ -369,6 +394,7 @@ def _version(raw: Any, where: str, sided: bool, phases: int) -> Version:
         if "hold_seconds" in raw
         else None,
         phase_cues=phase_cues,
+        switch=_text(raw["switch"], f"{where}.switch", sided) if "switch" in raw else None,
     )
 
 

@@ -54,6 +54,7 @@ class Progress:
 
     completed: int = 0
     days: tuple[date, ...] = ()
+    quick: int = 0  # of ``completed``, how many were quick runs (they do not make it known)
 
 
 PACES = ("slower", "faster")

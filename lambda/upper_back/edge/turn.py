@@ -299,7 +299,9 @@ def _laid_on(stored: UserState, session: UserState, counted_from: int) -> UserSt
     progress = Progress(
         stored.progress.completed + finished,
         tuple(sorted(set(stored.progress.days) | set(session.progress.days))),
+        max(stored.progress.quick, session.progress.quick),  # never more than the count
     )
+    progress = replace(progress, quick=min(progress.quick, progress.completed))
     preferences = (
         stored.preferences if session.preferences == Preferences() else session.preferences
     )

@@ -113,6 +113,8 @@ def _round(move: Move, label: str, side: str | None, pace: float, keys: tuple[ob
         cue = fill(phase.cue, side)
         seconds = phase.seconds * pace
         if phase.hold:
+            # Whatever the pace and the version, a hold stays inside the sources' range.
+            seconds = move.guided.hold(seconds)
             parts += [sentence(cue), _hold(move, phase, side, seconds, keys)]
         else:
             silence = max(seconds - spoken - speaking_seconds(cue), MIN_PAUSE)

@@ -98,6 +98,12 @@ FALLBACK = "Sorry, I did not get that."
 FALLBACK_COMMANDS = "You can say next move, repeat, or help."
 REPROMPT_START = "Say start to begin, or stop to leave."
 REPROMPT_RESUME = "Say resume to carry on with the {name}, or start over."
+# The open question asked again in help and progress, which already say where the person is:
+# short, so help stays within 15 s and progress within 10 s (the reprompt says it in full).
+ASK_RESUME = "Shall we pick up where you stopped?"
+ASK_RESTART = "Start over from the first move?"
+ASK_EASIER = "Easier version? Or say skip."
+ASK_SKIP = "Shall we skip this move?"
 REPROMPT_GENERAL = "Say next move, repeat, or help."
 
 # Leaving.
@@ -139,8 +145,8 @@ VERSION_EASIER = "Here is the easier version."
 VERSION_HARDER = "Here is the harder version."
 VERSION_NORMAL = "Back to the usual version."
 NO_MOVE_TO_ADJUST = "Say easier or harder during a move to change how it is done."
-PACE_SLOWER = "Okay, I will count more slowly from now on."
-PACE_FASTER = "Okay, I will count a little faster from now on."
+PACE_SLOWER = "Okay, I will count more slowly where the move allows, from now on."
+PACE_FASTER = "Okay, I will count a little faster where the move allows, from now on."
 PACE_NORMAL = "Okay, back to the usual pace."
 PACE_ALREADY = "That is already the pace I count at."
 DETAIL_FULL = "Okay, I will explain each move in full."

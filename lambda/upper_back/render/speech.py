@@ -62,6 +62,14 @@ FAMILIAR_AFTER = 1
 COACHED_VARIANTS: dict[str, Variant] = {"easier": "easier", "harder": "harder"}
 """After this many finished routines the skill stops explaining why each move helps."""
 MOVE_BUTTONS = ("back", "repeat", "next")
+SHORT_ASKS = {
+    Question.RESUME: phrases.ASK_RESUME,
+    Question.RESTART: phrases.ASK_RESTART,
+    Question.EASIER: phrases.ASK_EASIER,
+    Question.SKIP: phrases.ASK_SKIP,
+}
+"""The open question, asked again in help and progress in a few words (issue 9's talk limits:
+help 15 s, progress 10 s, whatever the move's name); the reprompt still says it in full."""
 
 
 @dataclass(frozen=True)
@@ -233,16 +241,22 @@ class Speaker:
                 return Reply(self._goodbye(place, kept), None)
             case ProgressReport(place=place, question=question):
                 next_words = self._reprompt(place, question)
-                return Reply(_say(self.where(place), next_words), _say(next_words))
+                ask_again = SHORT_ASKS.get(question, next_words)  # where already names the move
+                return Reply(_say(self.where(place), ask_again), _say(next_words))
             case HelpGiven(place=place, question=question):
                 intro = phrases.HELP.format(total=phrases.number_word(len(self.routine.moves)))
                 # The question asked before help is asked again: yes and no still answer it.
-                again = self._ask(place, question)
+                # In a few words where the question's reprompt would push help past 15 s (a
+                # long move's name); the reprompt still says it in full.
+                short = question is not Question.RESTART and question in SHORT_ASKS
+                again = SHORT_ASKS[question] if short else self._ask(place, question)
                 # Where the person is is a question of its own ("how many are left"): help stays
                 # short (issue 9: 15 s at most).
                 speech = _say(intro, phrases.HELP_COMMANDS, again)
                 screen = ScreenView(lines=(phrases.HELP_COMMANDS,))
                 reprompt = phrases.REPROMPT_GENERAL if question is Question.NONE else again
+                if short:
+                    reprompt = self._reprompt(place, question)
                 return Reply(speech, _say(reprompt), screen)
             case Misheard(place=place):
                 speech = _say(phrases.FALLBACK, self.where(place), phrases.FALLBACK_COMMANDS)
@@ -411,7 +425,9 @@ class Speaker:
             versions = {"easier": phrases.VERSION_EASIER, "harder": phrases.VERSION_HARDER}
             intro = versions.get(self.variant(move) or "", phrases.VERSION_NORMAL)
         safety = self.routine.safety if played.safety_first else ""
-        purpose = move.purpose if not continued and full else ""
+        # Why it helps is left out of the quick run, even for somebody new: the setup is what a
+        # first-time user needs to do the move safely.
+        purpose = move.purpose if not continued and full and not quick else ""
         pause_line = phrases.PAUSE_ANYTIME_SHORT if quick else phrases.PAUSE_ANYTIME
         hint = pause_line if played.pause_hint else ""
         speech = join(
@@ -491,7 +507,7 @@ class Speaker:
         if not isinstance(place, AtMove):
             return f"{phrases.NOT_STARTED_PROGRESS} {self._length()}"
         left = len(self.routine.moves) - place.move - 1
-        minutes = minutes_after(self.routine, place.move, place.part, self.locale)
+        minutes = minutes_after(self.routine, place.move, place.part, self.locale, place.kind)
         to_go = (
             phrases.MINUTES_LEFT.format(minutes=phrases.number_word(minutes))
             if minutes > 1
@@ -538,12 +554,14 @@ class Speaker:
 
 
 def _known(played: Played | PlayedLast) -> int:
-    """Routines finished before this one (the last move's count already includes this run),
-    as the choice of detail sees it: the quick version is coached as for somebody who knows the
-    routine, since its doses leave no time for the setup in full (issue 9: 4 to 6 minutes);
-    "more detail" (a remembered preference) still brings the setup back."""
-    known = played.completed - (isinstance(played, PlayedLast) and played.finished is not None)
-    return max(known, 1) if played.at.kind is Kind.QUICK else known
+    """Full routines finished before this one, as the choice of detail sees it (navigation
+    counts only full runs: finishing a quick run does not make the routine known; the last
+    move's count already includes this run when it is a full one). A first-time user hears the
+    setup in full even in the quick run, which makes a new user's quick run longer than a
+    familiar one (tests/unit/test_pacing.py holds the familiar quick run to 4-6 minutes);
+    "less detail" (a remembered preference) still keeps it short."""
+    full = isinstance(played, PlayedLast) and played.finished is not None
+    return played.completed - (full and played.at.kind is Kind.FULL)
 
 
 def _times(completed: int) -> str:

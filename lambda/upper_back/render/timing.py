@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 
 from upper_back.core.routine import Routine
+from upper_back.core.state import Kind
 from upper_back.render import coaching
 from upper_back.render.ssml import Ssml
 
@@ -45,13 +46,13 @@ class FirstRun:
         return sum(seconds for place, seconds in self.parts if place > (move, part))
 
 
-_RUNS: dict[tuple[int, str], tuple[Routine, FirstRun]] = {}
+_RUNS: dict[tuple[int, str, Kind], tuple[Routine, FirstRun]] = {}
 """first_run by ``(id(routine), locale)``. A Routine holds dicts, so it cannot be hashed for
 functools.cache; keeping the routine itself in the value stops its id being reused by another
 object while the entry lives. In practice there is one routine per process (load_routine)."""
 
 
-_MEASURING: set[tuple[int, str]] = set()
+_MEASURING: set[tuple[int, str, Kind]] = set()
 """Routines being timed right now (see ``first_run``)."""
 
 
@@ -64,9 +65,10 @@ def spoken_seconds(speech: Ssml) -> float:
     return words * coaching.WORD_SECONDS + pauses
 
 
-def first_run(routine: Routine, locale: str = "en-US") -> FirstRun:
-    """Every reply a new user hears going through the whole routine, timed (cached)."""
-    key = id(routine), locale
+def first_run(routine: Routine, locale: str = "en-US", kind: Kind = Kind.FULL) -> FirstRun:
+    """Every reply a new user hears going through the whole routine (or the quick run), timed
+    (cached)."""
+    key = id(routine), locale, kind
     cached = _RUNS.get(key)
     if cached is None or cached[0] is not routine:
         if key in _MEASURING:
@@ -75,14 +77,14 @@ def first_run(routine: Routine, locale: str = "en-US") -> FirstRun:
             raise RecursionError("a reply timed by render/timing asks render/timing for minutes")
         _MEASURING.add(key)
         try:
-            cached = routine, _first_run(routine, locale)
+            cached = routine, _first_run(routine, locale, kind)
         finally:
             _MEASURING.discard(key)
         _RUNS[key] = cached
     return cached[1]
 
 
-def _first_run(routine: Routine, locale: str) -> FirstRun:
+def _first_run(routine: Routine, locale: str, kind: Kind) -> FirstRun:
     # Imported here: speech imports this module (see the module docstring).
     from upper_back.core.outcomes import Entry, Played, PlayedLast  # noqa: PLC0415
     from upper_back.core.state import AtMove  # noqa: PLC0415
@@ -92,7 +94,7 @@ def _first_run(routine: Routine, locale: str) -> FirstRun:
     places = [(m, p) for m, move in enumerate(routine.moves) for p in range(move.parts)]
     parts = []
     for index, (move, part) in enumerate(places):
-        at = AtMove(move, part)
+        at = AtMove(move, part, kind=kind)
         entry = Entry.CONTINUED if part else Entry.ADVANCED if index else Entry.STARTED
         hint = index == 0  # the first move also says that "Alexa, pause" works at any time
         outcome = (
@@ -120,8 +122,10 @@ def routine_minutes(routine: Routine, locale: str = "en-US") -> int:
     return _minutes(routine_seconds(routine, locale))
 
 
-def minutes_after(routine: Routine, move: int, part: int, locale: str = "en-US") -> int:
-    """About how many minutes the routine has left after the part ``(move, part)`` (0 when
-    nothing is left)."""
-    seconds = first_run(routine, locale).after(move, part)
+def minutes_after(
+    routine: Routine, move: int, part: int, locale: str = "en-US", kind: Kind = Kind.FULL
+) -> int:
+    """About how many minutes the routine (the full or the quick run, ``kind``) has left after
+    the part ``(move, part)`` (0 when nothing is left)."""
+    seconds = first_run(routine, locale, kind).after(move, part)
     return _minutes(seconds) if seconds else 0
