@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, SlotValue
 from tests.conversation.helpers import (
@@ -262,6 +264,42 @@ def test_after_a_lapse_next_goes_on_and_repeat_does_the_set_again(
     on = conversation.say("NextMoveIntent")
     assert "right side" in text(on.ssml)
     assert place(stored(USER_ID)) == at(1, 1)
+
+
+def test_a_plain_lapse_right_after_a_set_still_names_what_was_finished(
+    alexa: Alexa, stored: Stored
+) -> None:
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("AMAZON.YesIntent")  # move one is coached
+    conversation.end_session("EXCEEDED_MAX_REPROMPTS")
+    said = text(conversation.launch().ssml)
+    assert said_at(phrases.FINISHED_LAST_TIME, 0) in said
+    assert heard(phrases.NEXT_IS_MOVE.format(name=MOVES[1].spoken_name())) in said
+    on = conversation.say("AMAZON.YesIntent")
+    assert named(1) in text(on.ssml)
+    assert place(stored(USER_ID)) == at(1)
+
+
+@pytest.mark.parametrize(
+    "interruption", ["ProgressIntent", "AMAZON.HelpIntent", "SlowerIntent", "LessDetailIntent"]
+)
+def test_a_lapse_after_interrupting_a_set_offers_to_pick_it_up_not_to_go_on(
+    alexa: Alexa, stored: Stored, interruption: str
+) -> None:
+    """ "Alexa, how many are left" during a set cuts it short: a lapse after it finished nothing."""
+    conversation = alexa()
+    conversation.launch()
+    conversation.say("AMAZON.YesIntent")  # move one is coached
+    conversation.say(interruption)
+    conversation.end_session("EXCEEDED_MAX_REPROMPTS")
+    said = text(conversation.launch().ssml)
+    assert said_at(phrases.FINISHED_LAST_TIME, 0) not in said
+    assert said_at(phrases.WELCOME_BACK_IN_PROGRESS, 0) in said
+    assert heard(phrases.OFFER_RESUME) in said
+    resumed = conversation.say("AMAZON.YesIntent")
+    assert named(0) in text(resumed.ssml)
+    assert place(stored(USER_ID)) == at(0)
 
 
 def test_after_an_explicit_stop_resume_still_starts_that_set_again(alexa: Alexa) -> None:

@@ -99,10 +99,15 @@ _YES: dict[Question, Command] = {
     Question.RESUME: Resume(),
     Question.RESTART: Start(),
     Question.NEXT: Next(),
+    Question.GO_ON: Next(),
     Question.EASIER: ChangeVersion("easier"),
     Question.SKIP: Next(),  # resolved to skipping the move, as "skip" is
 }
 _AFTER_PAIN = (Question.EASIER, Question.SKIP)
+_CARRIES_QUESTION = (
+    NoOtherSide, ProgressReport, HelpGiven, Misheard, PainStop, NoMoveToAdjust, PaceSet, DetailSet
+)  # fmt: skip
+"""Outcomes that say the question still open, so it is the one the reply asks."""
 
 
 def step(state: UserState, question: Question, command: Command, context: Context) -> Transition:
@@ -111,13 +116,19 @@ def step(state: UserState, question: Question, command: Command, context: Contex
     valid = replace(state, place=_valid(layout, state.place))
     if isinstance(command, Yes):
         command = _YES.get(question, NotUnderstood())
-    elif isinstance(command, Resume) and question is Question.NEXT:
+    elif isinstance(command, Resume) and question in (Question.NEXT, Question.GO_ON):
         command = Next()
     elif isinstance(command, Next) and question is Question.RESUME:
         command = Resume()
     after, asked, outcome = _answer(context, valid, question, command)
     if isinstance(outcome, Played):
         after, asked, outcome = _played(layout, valid, question, after, outcome)
+    elif asked is Question.NEXT:
+        # Only a set just heard to its end asks NEXT (a lapse then counts it as finished): after
+        # anything else ("how many are left", help, "slower"), the set may have been cut short.
+        asked = Question.GO_ON
+        if isinstance(outcome, _CARRIES_QUESTION):
+            outcome = replace(outcome, question=asked)
     effects: tuple[Effect, ...] = (SaveState(),) if after != state else ()
     return Transition(after, asked, outcome, effects)
 
@@ -327,7 +338,7 @@ def _no(state: UserState, question: Question) -> tuple[UserState, Question, Outc
     match question:
         case Question.RESUME:
             return state, Question.RESTART, OfferRestart()
-        case Question.NEXT:
+        case Question.NEXT | Question.GO_ON:
             return state, question, NotNow()
         case Question.EASIER | Question.SKIP:
             # Neither easier nor (yet) skipping: rest; "skip" and "yes" still answer the offer.

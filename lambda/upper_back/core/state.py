@@ -105,6 +105,8 @@ class Question(Enum):
     RESUME = "resume"  # shall we pick up where you stopped?
     RESTART = "restart"  # then start over from the first move instead?
     NEXT = "next"  # ready for the next move?
+    # ready for the next move? asked after something other than a set, which may have been cut short
+    GO_ON = "go_on"
     EASIER = "easier"  # after "that hurts": shall we try the easier version (or skip)?
     SKIP = "skip"  # after "that hurts" in the easier version already: shall we skip this move?
 

@@ -299,7 +299,7 @@ class Speaker:
 
     def _noted(self, said: str, place: Place, question: Question) -> Reply:
         """A preference set: say so, then what to say next (at a move: repeat it this way)."""
-        if isinstance(place, AtMove) and question is Question.NEXT:
+        if isinstance(place, AtMove) and question in (Question.NEXT, Question.GO_ON):
             return Reply(_say(said, phrases.AGAIN_AT_NEW_PACE), _say(phrases.REPROMPT_MOVE))
         next_words = self._reprompt(place, question)
         return Reply(_say(said, next_words), _say(next_words))
@@ -535,7 +535,7 @@ class Speaker:
                 return phrases.OFFER_EASIER
             case Question.SKIP:
                 return phrases.OFFER_SKIP
-            case Question.NEXT | Question.NONE:
+            case Question.NEXT | Question.GO_ON | Question.NONE:
                 return phrases.WHAT_NEXT
             case _:
                 assert_never(question)
