@@ -219,6 +219,16 @@ CASES = [
      Transition(WALL_LEFT_DONE, Q.GO_ON, Silent(), SAVE)),
     ("session-lapsed-at-an-offer", WALL_LEFT, Q.RESUME, SessionEnd(lapsed=True),
      Transition(WALL_LEFT, Q.RESUME, Silent())),
+    # after something other than a set (progress, help...): "next" still goes on, but a lapse
+    # no longer means the set was heard to its end
+    ("session-lapsed-after-an-interruption", WALL_LEFT, Q.GO_ON, SessionEnd(lapsed=True),
+     Transition(WALL_LEFT, Q.GO_ON, Silent())),
+    ("yes-after-an-interruption", WALL_LEFT, Q.GO_ON, Yes(),
+     Transition(at(1, 1, 1), Q.NEXT, Played(AtMove(1, 1), Entry.CONTINUED, 1), SAVE)),
+    ("resume-after-an-interruption", WALL_LEFT, Q.GO_ON, Resume(),
+     Transition(at(1, 1, 1), Q.NEXT, Played(AtMove(1, 1), Entry.CONTINUED, 1), SAVE)),
+    ("no-after-an-interruption", WALL_LEFT, Q.GO_ON, No(),
+     Transition(WALL_LEFT, Q.GO_ON, NotNow())),
     ("launch-after-a-finished-set", WALL_LEFT_DONE, Q.NONE, Launch(),
      Transition(WALL_LEFT_DONE, Q.GO_ON, WelcomeBackAfterSet(AtMove(1, 0, done=True)))),
     ("yes-after-a-finished-set", WALL_LEFT_DONE, Q.NEXT, Yes(),
