@@ -15,7 +15,10 @@ settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") == "true" else "dev")
 )
 
-pytest_plugins = ["tests.fakes.alexa_api"]  # the ``alexa_api`` fixture
+pytest_plugins = [
+    "tests.fakes.alexa_api",  # the ``alexa_api`` fixture
+    "tests.fakes.endpoints",  # silent and refused loopback endpoints, moto's server
+]
 
 # Set before boto3 or the SDK are imported anywhere: no real AWS is ever reached from tests.
 os.environ.update(

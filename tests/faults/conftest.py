@@ -15,12 +15,11 @@ from typing import Any
 import boto3.session
 import pytest
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from sim.conversation import Conversation
 from sim.envelopes import Caller
 from tests.faults.support import TABLE, Build, LiveDynamoDb
-from tests.integration.faulty_proxy import LOOPBACK, FaultyProxy
+from tests.integration.faulty_proxy import FaultyProxy
 from upper_back.edge.app import Handler, build_handler
 from upper_back.edge.config import Settings
 from upper_back.edge.turn import Clock
@@ -124,30 +123,20 @@ def logs(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     return caplog
 
 
-@pytest.fixture(scope="session")
-def moto_endpoint() -> Iterator[str]:
-    """moto's server in a daemon thread on the loopback address (a free port); its URL."""
-    server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
-def proxy(moto_endpoint: str) -> Iterator[FaultyProxy]:
+def proxy(moto_server: str) -> Iterator[FaultyProxy]:
     """A ``FaultyProxy`` (tests/integration/faulty_proxy.py) in front of moto's server, which
     holds just a fresh, empty table named ``TABLE``. Not for use with the in-process ``table``
     fixture: this table lives behind real HTTP."""
-    reset = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    reset = urllib.request.Request(f"{moto_server}/moto-api/reset", method="POST")
     with urllib.request.urlopen(reset, timeout=5) as answer:
         assert answer.status == 200
-    boto3.resource("dynamodb", endpoint_url=moto_endpoint).create_table(
+    boto3.resource("dynamodb", endpoint_url=moto_server).create_table(
         TableName=TABLE,
         KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
         AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         BillingMode="PAY_PER_REQUEST",
     )
-    faulty = FaultyProxy(moto_endpoint, table_name=TABLE).start()
+    faulty = FaultyProxy(moto_server, table_name=TABLE).start()
     yield faulty
     faulty.close()

@@ -8,7 +8,6 @@ the turn: the worst turn stays well under 3 seconds (about 0.8 s measured).
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -27,41 +26,6 @@ from upper_back.render import phrases
 DEADLINE_SECONDS = 3.0
 GIVE_UP_SECONDS = 15.0
 ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_DYNAMODB"
-
-
-@pytest.fixture
-def silent_endpoint() -> Iterator[str]:
-    """An HTTP endpoint on the loopback address that accepts every connection and never
-    answers a byte; everything it opened is closed on teardown."""
-    server = socket.create_server(("127.0.0.1", 0))
-    server.settimeout(0.05)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _address = server.accept()
-            except TimeoutError:
-                continue
-            accepted.append(connection)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}"
-    stop.set()
-    thread.join(timeout=2)
-    for connection in accepted:
-        connection.close()
-    server.close()
-
-
-@pytest.fixture
-def refused_endpoint() -> str:
-    """A loopback port nothing listens on: connections are refused at once."""
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
 
 
 class Throttling(BaseHTTPRequestHandler):

@@ -14,8 +14,6 @@ Fixtures (all function-scoped unless said otherwise):
 
 from __future__ import annotations
 
-import socket
-import threading
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -23,10 +21,9 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
-from moto.server import ThreadedMotoServer
 
 from tests.contract.sam import load, only
-from tests.integration.faulty_proxy import LOOPBACK, FaultyProxy
+from tests.integration.faulty_proxy import FaultyProxy
 
 TABLE = "upper-back-routine-test"
 REGION = "us-east-1"
@@ -68,16 +65,6 @@ def moto_table() -> Iterator[Any]:
         yield create_table(boto3.resource("dynamodb", region_name=REGION))
 
 
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """moto's server in a daemon thread on the loopback address (a free port); its URL."""
-    server = ThreadedMotoServer(ip_address=LOOPBACK, port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
 @pytest.fixture
 def faulty_proxy(moto_server: str) -> Iterator[FaultyProxy]:
     """A started ``FaultyProxy`` in front of a moto server holding just a fresh ``TABLE``."""
@@ -88,39 +75,3 @@ def faulty_proxy(moto_server: str) -> Iterator[FaultyProxy]:
     proxy = FaultyProxy(moto_server, table_name=TABLE).start()
     yield proxy
     proxy.close()
-
-
-@pytest.fixture
-def silent_endpoint() -> Iterator[str]:
-    """A loopback HTTP endpoint that accepts every connection and never answers a byte."""
-    server = socket.create_server((LOOPBACK, 0))
-    server.settimeout(0.05)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        while not stop.is_set():
-            try:
-                connection, _address = server.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return  # closed under us
-            accepted.append(connection)
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://{LOOPBACK}:{server.getsockname()[1]}"
-    stop.set()
-    thread.join(timeout=2)
-    for connection in accepted:
-        connection.close()
-    server.close()
-
-
-@pytest.fixture
-def refused_endpoint() -> str:
-    """A loopback port nothing listens on: connections are refused at once."""
-    with socket.create_server((LOOPBACK, 0)) as probe:
-        port = probe.getsockname()[1]
-    return f"http://{LOOPBACK}:{port}"
