@@ -92,7 +92,14 @@ def test_make_package_ships_the_handler_and_the_whole_package_and_nothing_else(
         names = set(zf.namelist())
     assert "lambda_function.py" in names
     assert "upper_back/__init__.py" in names
-    assert names == shipped_code()
+    # Each module's bytecode beside it (compiled for the runtime: tests/contract/test_bytecode.py).
+    bytecode = {name for name in names if name.endswith(".pyc")}
+    assert f"bytecode: {len(bytecode)} modules compiled" in result.stdout
+    sources = {name for name in shipped_code() if name.endswith(".py")}
+    assert {re.sub(r"__pycache__/(\w+)\.cpython-\d+\.pyc$", r"\1.py", n) for n in bytecode} == (
+        sources
+    )
+    assert names - bytecode == shipped_code()
     packaged = json.loads((tmp_path / "template.json").read_text(encoding="utf-8"))
     function_id, _ = only(packaged, package.FUNCTION_TYPE)
     assert packaged["Resources"][function_id]["Properties"].pop("CodeUri") == "skill.zip"
@@ -166,10 +173,14 @@ def test_a_package_without_the_handler_is_refused(tmp_path: Path) -> None:
 
 def test_the_same_sources_always_give_the_same_zip(tmp_path: Path) -> None:
     code = make_tree(tmp_path / "code", CODE_FILES)
-    first = package.build(tmp_path / "a" / "skill.zip", code_dir=code, with_dependencies=False)
+    first = package.build(
+        tmp_path / "a" / "skill.zip", code_dir=code, with_dependencies=False
+    ).zip_path
     later = 2_000_000_000  # 2033: file times must not reach the archive
     os.utime(code / "lambda_function.py", (later, later))
-    second = package.build(tmp_path / "b" / "skill.zip", code_dir=code, with_dependencies=False)
+    second = package.build(
+        tmp_path / "b" / "skill.zip", code_dir=code, with_dependencies=False
+    ).zip_path
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as zf:
         infos = zf.infolist()
@@ -185,7 +196,7 @@ DATA_FILES = ("upper_back/core/routine.toml", "upper_back/render/screen.json")
 
 
 def code_zip(tmp_path: Path) -> Path:
-    return package.build(tmp_path / "code.zip", with_dependencies=False)
+    return package.build(tmp_path / "code.zip", with_dependencies=False).zip_path
 
 
 def test_the_zip_holds_every_layer_and_data_file_and_never_the_simulator(tmp_path: Path) -> None:
