@@ -11,7 +11,10 @@ from __future__ import annotations
 import ast
 import importlib
 import json
+import os
 import re
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +25,15 @@ from cfnlint.api import lint
 from cfnlint.config import ManualArgs
 from samtranslator.translator.transform import transform
 
-from tests.contract.sam import ROOT, TEMPLATE, function, load, only, resources_of_type
+from tests.contract.sam import (
+    ROOT,
+    TEMPLATE,
+    function,
+    load,
+    only,
+    resources_of_type,
+    with_parameters,
+)
 from tools import package
 from upper_back.adapters import dynamodb as persistence
 from upper_back.edge import config
@@ -121,12 +132,21 @@ def translated(aws_region: None) -> dict[str, Any]:
 # --- the transform and the linter ----------------------------------------------------------
 
 
-def test_only_the_skill_may_invoke_the_function(translated: dict[str, Any]) -> None:
+def test_only_the_skill_may_invoke_the_function_through_its_live_alias(
+    translated: dict[str, Any],
+) -> None:
     function_id, _ = only(translated, "AWS::Lambda::Function")
+    alias_id, alias = only(translated, "AWS::Lambda::Alias")
+    version_id, _ = only(translated, "AWS::Lambda::Version")
+    assert alias["Properties"] == {
+        "Name": "live",
+        "FunctionName": {"Ref": function_id},
+        "FunctionVersion": get_att(version_id, "Version"),
+    }
     _, permission = only(translated, "AWS::Lambda::Permission")
     assert permission["Properties"] == {
         "Action": "lambda:InvokeFunction",
-        "FunctionName": {"Ref": function_id},
+        "FunctionName": {"Ref": alias_id},
         "Principal": ALEXA_PRINCIPAL,
         "EventSourceToken": {"Ref": "SkillId"},
     }
@@ -306,7 +326,8 @@ def test_the_outputs_give_the_skill_endpoint_and_the_table() -> None:
     function_id, _ = only(template, package.FUNCTION_TYPE)
     table_id, _ = only(template, "AWS::DynamoDB::Table")
     outputs = template["Outputs"]
-    assert outputs["FunctionArn"]["Value"] == get_att(function_id)
+    # The alias: the AlexaSkill permission is granted on it, not on the unqualified function.
+    assert outputs["FunctionArn"]["Value"] == {"Ref": f"{function_id}.Alias"}
     assert "apis.custom.endpoint.uri" in outputs["FunctionArn"]["Description"]
     assert outputs["TableName"]["Value"] == {"Ref": table_id}
 
@@ -430,3 +451,194 @@ def test_users_progress_survives_stack_deletion_mistakes_and_bad_writes() -> Non
     assert properties["SSESpecification"]["SSEEnabled"] is True
     assert properties["BillingMode"] == "PAY_PER_REQUEST"
     assert "ProvisionedThroughput" not in properties
+
+
+# --- SnapStart, alarms and their notifications, with the parameters on and off ----------------
+
+EMAIL = "skill-owner@example.com"
+SETTINGS = {
+    "defaults": {},
+    "snapstart-and-email": {"SnapStart": "true", "AlarmEmail": EMAIL},
+}
+ALARM = "AWS::CloudWatch::Alarm"
+FUNCTION_ALARMS = {"Errors", "Throttles", "Duration"}
+SKILL_ALARMS = {"Errors", "StoreWriteFailed"}
+ALEXA_DEADLINE_MS = 8000
+
+
+@pytest.fixture(params=sorted(SETTINGS))
+def deployed(request: pytest.FixtureRequest, translated: dict[str, Any]) -> dict[str, Any]:
+    """What CloudFormation creates from the transformed template with those settings."""
+    return with_parameters(translated, SETTINGS[request.param])
+
+
+def test_with_either_setting_cfn_lint_finds_nothing_in_what_is_deployed(
+    deployed: dict[str, Any],
+) -> None:
+    assert lint_matches(json.dumps(deployed), ALEXA_REGIONS) == []
+
+
+def test_snapstart_is_off_by_default_and_applies_to_published_versions_when_asked(
+    translated: dict[str, Any],
+) -> None:
+    parameter = load()["Parameters"]["SnapStart"]
+    assert parameter["Default"] == "false"
+    for values, applies in (({}, "None"), ({"SnapStart": "true"}, "PublishedVersions")):
+        deployed = with_parameters(translated, values)
+        _, lambda_function = only(deployed, "AWS::Lambda::Function")
+        assert lambda_function["Properties"]["SnapStart"] == {"ApplyOn": applies}
+        # Either way Alexa calls the alias, which points at a published version.
+        alias_id, _ = only(deployed, "AWS::Lambda::Alias")
+        _, permission = only(deployed, "AWS::Lambda::Permission")
+        assert permission["Properties"]["FunctionName"] == {"Ref": alias_id}
+    assert function(load())["Runtime"] >= "python3.12"  # SnapStart for Python starts there
+
+
+def test_the_alarms_email_the_owner_only_when_an_address_is_given(
+    translated: dict[str, Any],
+) -> None:
+    quiet = with_parameters(translated, {})
+    assert not resources_of_type(quiet, "AWS::SNS::Topic")
+    assert "AlarmTopicArn" not in quiet["Outputs"]
+    assert "AlarmEmail" not in quiet["Parameters"]
+    for alarm in resources_of_type(quiet, ALARM).values():
+        assert not {"AlarmActions", "OKActions"} & set(alarm["Properties"])
+
+    told = with_parameters(translated, {"AlarmEmail": EMAIL})
+    topic_id, topic = only(told, "AWS::SNS::Topic")
+    assert topic["Properties"]["Subscription"] == [
+        {"Protocol": "email", "Endpoint": {"Ref": "AlarmEmail"}}
+    ]
+    assert told["Outputs"]["AlarmTopicArn"]["Value"] == {"Ref": topic_id}
+    alarms = resources_of_type(told, ALARM)
+    assert len(alarms) == len(FUNCTION_ALARMS) + len(SKILL_ALARMS)
+    for alarm in alarms.values():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}]
+        assert alarm["Properties"]["OKActions"] == [{"Ref": topic_id}]
+
+
+def test_the_alarm_email_is_an_address_or_nothing() -> None:
+    pattern = load()["Parameters"]["AlarmEmail"]["AllowedPattern"]
+    assert load()["Parameters"]["AlarmEmail"]["Default"] == ""
+    for accepted in ("", EMAIL, "a.b+alarms@mail.example.co.uk"):
+        assert re.fullmatch(pattern, accepted), accepted
+    for refused in ("owner", "owner@", "owner@example", "two words@example.com", " "):
+        assert not re.fullmatch(pattern, refused), refused
+
+
+def test_least_privilege_is_the_same_with_every_setting(translated: dict[str, Any]) -> None:
+    """Neither SnapStart nor the alarm topic adds a permission to anything."""
+    iam = [
+        {name: r for name, r in with_parameters(translated, values)["Resources"].items()
+         if r["Type"].startswith("AWS::IAM::") or r["Type"] == "AWS::Lambda::Permission"}
+        for values in SETTINGS.values()
+    ]  # fmt: skip
+    assert iam[0] == iam[1]
+    assert not resources_of_type(with_parameters(translated, SETTINGS["snapstart-and-email"]),
+                                 "AWS::SNS::TopicPolicy")  # fmt: skip
+
+
+def alarms_on(template: dict[str, Any], namespace: Any) -> dict[str, dict[str, Any]]:
+    """The alarms' properties on metrics of ``namespace``, by metric name."""
+    return {
+        alarm["Properties"]["MetricName"]: alarm["Properties"]
+        for alarm in resources_of_type(template, ALARM).values()
+        if alarm["Properties"]["Namespace"] == namespace
+    }
+
+
+def test_the_function_alarms_watch_errors_throttles_and_answers_near_alexas_deadline() -> None:
+    template = load()
+    function_id, _ = only(template, package.FUNCTION_TYPE)
+    alarms = alarms_on(template, "AWS/Lambda")
+    assert set(alarms) == FUNCTION_ALARMS
+    for properties in alarms.values():
+        assert properties["Dimensions"] == [{"Name": "FunctionName", "Value": {"Ref": function_id}}]
+        assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
+        assert properties["TreatMissingData"] == "notBreaching"  # a quiet skill is not down
+    assert alarms["Errors"]["Threshold"] == alarms["Throttles"]["Threshold"] == 1
+    duration = alarms["Duration"]
+    assert duration["Statistic"] in {"Maximum", "p99"}
+    assert duration["Unit"] == "Milliseconds"
+    timeout_ms = function(template)["Timeout"] * 1000
+    assert ALEXA_DEADLINE_MS / 2 <= duration["Threshold"] < timeout_ms < ALEXA_DEADLINE_MS
+
+
+def emitted_metrics(names: list[str], variables: dict[str, str]) -> list[dict[str, Any]]:
+    """The embedded-metric-format directives the skill's own observability module prints when it
+    counts ``names`` in an environment with the template's variables (a fresh interpreter:
+    Powertools reads them once)."""
+    code = (
+        "import sys\nfrom upper_back.edge import observability\n"
+        "for name in sys.argv[1:]:\n    observability.count(name)\nobservability.flush()\n"
+    )
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(CODE_DIR),
+        "AWS_DEFAULT_REGION": "us-east-1",
+        **variables,
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code, *names],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if '"_aws"' in line]
+    return [
+        {**directive, "values": line}
+        for line in lines
+        for directive in line["_aws"]["CloudWatchMetrics"]
+    ]
+
+
+def test_the_skill_metric_alarms_watch_the_namespace_and_dimensions_the_code_emits() -> None:
+    """The alarm and the metric must agree on namespace, name and every dimension, or the alarm
+    watches a metric that never gets a value."""
+    template = load()
+    mapping = template["Mappings"]["SkillMetrics"]["Powertools"]
+    variables = function(template)["Environment"]["Variables"]
+    find = "Fn::FindInMap"
+    assert variables["POWERTOOLS_METRICS_NAMESPACE"] == {find: ["SkillMetrics", "Powertools",
+                                                                "Namespace"]}  # fmt: skip
+    assert variables["POWERTOOLS_SERVICE_NAME"] == {find: ["SkillMetrics", "Powertools", "Service"]}
+    alarms = alarms_on(template, {find: ["SkillMetrics", "Powertools", "Namespace"]})
+    assert set(alarms) == SKILL_ALARMS
+
+    directives = emitted_metrics(
+        sorted(alarms),
+        {
+            "POWERTOOLS_METRICS_NAMESPACE": mapping["Namespace"],
+            "POWERTOOLS_SERVICE_NAME": mapping["Service"],
+        },
+    )
+    emitted = {
+        metric["Name"]: directive for directive in directives for metric in directive["Metrics"]
+    }
+    assert set(emitted) == set(alarms)
+    for name, properties in alarms.items():
+        directive = emitted[name]
+        assert directive["Namespace"] == mapping["Namespace"]
+        [dimensions] = directive["Dimensions"]
+        alarmed = {d["Name"]: d["Value"] for d in properties["Dimensions"]}
+        assert set(alarmed) == set(dimensions)
+        assert alarmed == {"service": {find: ["SkillMetrics", "Powertools", "Service"]}}
+        assert directive["values"]["service"] == mapping["Service"]
+        assert properties["Statistic"] == "Sum"
+        assert properties["TreatMissingData"] == "notBreaching"
+
+
+COUNTED = re.compile(r"""\bcount\(\s*["'](\w+)["']""")
+
+
+def test_every_alarmed_skill_metric_is_one_the_code_counts() -> None:
+    """A renamed metric would leave its alarm silent for ever."""
+    counted = {
+        name
+        for path in (CODE_DIR / "upper_back").rglob("*.py")
+        for name in COUNTED.findall(path.read_text(encoding="utf-8"))
+    }
+    assert counted >= SKILL_ALARMS
