@@ -3,13 +3,19 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: run test lint types unit fmt bench timing listen package model clean
+.PHONY: run test lint types unit fmt bench timing listen package model screens clean
 
 $(STAMP): pyproject.toml lambda/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r lambda/requirements.txt -e '.[dev]'
 	touch $(STAMP)
+
+# Node tools for the checks only (apl-suggester), from package-lock.json; nothing here ships.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
 
 ## run: talk to the skill in the terminal (embedded store; see `make run ARGS=--help`)
 run: $(STAMP)
@@ -25,7 +31,7 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
-unit: $(STAMP)
+unit: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -q -p no:cacheprovider --cov=lambda --cov-branch \
 		--cov-report=term:skip-covered --cov-fail-under=95 $(PYTEST_ARGS)
 
@@ -45,6 +51,10 @@ listen: $(STAMP)
 package: $(STAMP)
 	$(BIN)/python -m tools.package
 
+## screens: every figure of the screen document as SVG and PNG, and a contact sheet, in build/screens/
+screens: $(STAMP)
+	PYTHONPATH=lambda $(BIN)/python -m tools.screens $(ARGS)
+
 ## model: regenerate the five locales' interaction models from tools/voice_model.toml + routine.toml
 model: $(STAMP)
 	PYTHONPATH=lambda $(BIN)/python -m tools.build_model
@@ -54,4 +64,4 @@ fmt: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules build dist .mypy_cache .ruff_cache .pytest_cache

@@ -10,6 +10,7 @@ import html
 import re
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 from typing import TextIO
 
 from sim.conversation import Turn
@@ -40,6 +41,7 @@ _PAUSE_NUMBER = re.compile(r"\x00([\d.]+)\x00")
 _MARKER = re.compile(r"\[pause (\d+(?:\.\d+)?)s\]")
 _NBSP = "\u00a0"  # keeps "[pause 3s]" in one piece when wrapping
 _INDENT = " " * len("Alexa: ")
+RENDER_DOCUMENT = "Alexa.Presentation.APL.RenderDocument"
 
 
 def _attributes(text: str) -> dict[str, str]:
@@ -151,3 +153,69 @@ def show(turn: Turn, out: TextIO, width: int, in_session: bool, player: Player |
         notes.append("(note: shouldEndSession is not set; devices differ on what happens)")
     for note in notes:
         out.write(textwrap.indent(note, "  ") + "\n")
+
+
+SCREENS = Path("build/screens")
+"""Where ``make screens`` draws the figures."""
+_BAR = 20
+
+
+def screen_text(turn: Turn, width: int = 80, figures: Path = SCREENS) -> str:
+    """What a screen device shows for ``turn``, as text: the kind of screen, the place, the
+    routine's progress bar, the figure's file (from ``make screens``), the key cue, the count
+    the screen follows, the lines, the hint and the buttons (``/tap WORD``). "" when the
+    response has no APL document (a device without a screen, or a reply without one)."""
+    directives = turn.response.get("directives") or []
+    documents = [d for d in directives if d.get("type") == RENDER_DOCUMENT]
+    if not documents:
+        return ""
+    screen = documents[-1].get("datasources", {}).get("screen", {})
+    inner = max(width - 4, 20)
+
+    def wrap(label: str, value: str) -> list[str]:
+        text = f"{label}: {value}" if label else value
+        return textwrap.wrap(text, inner, subsequent_indent="  ") or [""]
+
+    place = " · ".join(
+        part
+        for part in (
+            screen.get("progress", ""),
+            f"{screen['side']} side" if screen.get("side") else "",
+        )
+        if part
+    )
+    head = f"screen: {screen.get('kind', '?')}" + (f" — {place}" if place else "")
+    lines = wrap("", screen.get("name") or screen.get("title", ""))
+    if screen.get("kind") in ("move", "completion"):
+        filled = round(_BAR * int(screen.get("percent", 0)) / 100)
+        lines.append(
+            f"[{'#' * filled}{'-' * (_BAR - filled)}] {screen.get('percent', 0)}% of the routine"
+        )
+    if screen.get("figure"):
+        figure = figures / f"{screen['figure']}.png"
+        mirrored = ", mirrored for this side" if screen.get("mirror") else ""
+        missing = "" if figure.exists() else " (make screens draws it)"
+        lines += wrap("figure", f"{figure}{mirrored}{missing}")
+    if screen.get("key"):
+        lines += wrap("key", screen["key"])
+    days = screen.get("days") or []
+    if days:
+        marks = " ".join(f"{d['label']}{'✓' if d['done'] else '·'}" for d in days)
+        lines += wrap("days", marks)
+    beats = screen.get("beats") or []
+    if beats:
+        rounds = max((int(b["round"]) for b in beats if b["round"]), default=0)
+        start = beats[0]["wait"] / 1000
+        lines += wrap("count", f"{len(beats)} beats, up to round {rounds}, from {start:g}s "
+                               f"(\"{beats[0]['say']}\" ... \"{beats[-1]['say']}\")")  # fmt: skip
+    for line in screen.get("lines") or []:
+        lines += wrap("", f"· {line}")
+    if screen.get("hint"):
+        lines += wrap("hint", screen["hint"])
+    buttons = screen.get("buttons") or []
+    if buttons:
+        lines += wrap("tap", " ".join(f"[{b['label']}]" for b in buttons)
+                      + "  (/tap " + "|".join(b["command"] for b in buttons) + ")")  # fmt: skip
+    rule = "─" * max(inner - len(head) - 1, 2)
+    body = "\n".join(f"│ {line}" for line in lines)
+    return f"┌ {head} {rule}\n{body}\n└{'─' * (inner + 1)}"

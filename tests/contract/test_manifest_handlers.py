@@ -272,12 +272,12 @@ def test_every_permission_the_manifest_asks_for_has_a_feature_that_uses_it() -> 
 # --- the screen document --------------------------------------------------------------------
 
 
-def test_the_screen_sends_no_events_and_loads_no_list_data() -> None:
-    """APL sends UserEvent only for a SendEvent command, and LoadIndexListData,
-    LoadTokenListData and RuntimeError only for dynamic list data sources. The document and the
-    datasources the code builds use none, so those requests (unhandled) are never sent."""
+def test_the_screen_loads_no_list_data() -> None:
+    """APL sends LoadIndexListData, LoadTokenListData and RuntimeError only for dynamic list data
+    sources. The document and the datasources the code builds use none, so those requests
+    (unhandled) are never sent. (Its buttons' SendEvent words: tests/contract/test_apl.py.)"""
     sources = [SCREEN_DOCUMENT, *(ROOT / "lambda" / "upper_back" / "render").glob("*.py")]
     text = "\n".join(path.read_text(encoding="utf-8") for path in sources)
     assert "ALEXA_PRESENTATION_APL" in declared_interfaces()
-    for marker in ("SendEvent", "dynamicIndexList", "dynamicTokenList"):
+    for marker in ("dynamicIndexList", "dynamicTokenList"):
         assert marker not in text, marker
