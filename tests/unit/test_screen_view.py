@@ -4,6 +4,7 @@ an old screen from the current one, and the count the screen follows as it is sp
 from __future__ import annotations
 
 from upper_back.core.routine import load_routine
+from upper_back.core.state import AtMove, NotStarted
 from upper_back.render import phrases
 from upper_back.render.coaching import coach
 from upper_back.render.screen import (
@@ -11,13 +12,14 @@ from upper_back.render.screen import (
     TAP_COMMANDS,
     Beat,
     Day,
+    ScreenToken,
     ScreenView,
     datasources,
     figure_id,
     follow,
     poses,
+    read_token,
     token,
-    turn_of,
 )
 from upper_back.render.ssml import Ssml
 
@@ -30,12 +32,14 @@ def test_the_easier_version_has_its_own_figure_and_the_harder_shares_the_usual_o
     assert figure_id("wall_splat", "harder") == "wall_splat"
 
 
-def test_a_token_carries_its_turn_and_a_stranger_token_has_none() -> None:
-    assert turn_of(token(7)) == 7
-    assert token(7) != token(8)
-    for stranger in (None, 7, "", "upper-back-routine", "other.7", "upper-back-routine.x",
-                     "upper-back-routine.-1", "upper-back-routine.12345678901"):  # fmt: skip
-        assert turn_of(stranger) is None
+def test_a_token_carries_its_turn_and_place_and_a_stranger_token_has_none() -> None:
+    assert read_token(token(7, AtMove(2, 1))) == ScreenToken(7, "2-1")
+    assert read_token(token(0, NotStarted())) == ScreenToken(0, "none")
+    assert token(7, AtMove(2)) != token(8, AtMove(2)) != token(8, AtMove(3))
+    for stranger in (None, 7, "", "upper-back-routine", "upper-back-routine.7", "other.7.none",
+                     "upper-back-routine.x.none", "upper-back-routine.-1.none",
+                     "upper-back-routine.1234567890.none", "upper-back-routine.1.2"):  # fmt: skip
+        assert read_token(stranger) is None
 
 
 def test_every_button_under_a_move_is_a_word_a_tap_can_send() -> None:

@@ -8,8 +8,9 @@ for every turn: what changes is the datasource (``datasources``).
 Also here, in one place: the words a tap on the screen sends (``TAP_COMMANDS``: the arguments
 of the document's ``SendEvent``; the edge maps each to the intent voice uses), the figure of
 each move and version (``figure_id``: the name of its graphic in the document), the document's
-token (``token``: it carries the turn, so a tap on an old screen can be told from a current
-one), and the timeline that lets the screen follow the count as it is spoken (``follow``).
+token (``token``: it carries the turn and the place shown, so a tap on an old screen can be told
+from a current one), and the timeline that lets the screen follow the count as it is spoken
+(``follow``).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from upper_back.core.routine import Move
+from upper_back.core.state import AtMove, Place
 from upper_back.render import phrases
 from upper_back.render.coaching import WORD_SECONDS, fill
 from upper_back.render.ssml import Ssml
@@ -118,17 +120,34 @@ def figure_id(move_id: str, variant: str | None = None) -> str:
     return f"{move_id}_easier" if variant == "easier" else move_id
 
 
-def token(turn: int) -> str:
-    """The document's token for the reply of ``turn`` (a count kept in the session)."""
-    return f"{TOKEN}.{turn}"
+@dataclass(frozen=True)
+class ScreenToken:
+    """What a screen's token says about it: the ``turn`` of the session that sent it (a count
+    kept in the session) and the ``place`` it showed (``place_key``). A tap carries it back: in
+    the same session an older turn means an older screen; in a new session (the screen outlived
+    its session) the screen is current if the person is still at the place it showed."""
+
+    turn: int
+    place: str
 
 
-def turn_of(document_token: object) -> int | None:
-    """The turn a document's token was sent for; None for a token that is not ours."""
-    if not isinstance(document_token, str):
-        return None
-    prefix, _, turn = document_token.rpartition(".")
-    return int(turn) if prefix == TOKEN and turn.isdigit() and len(turn) < 10 else None
+def place_key(place: Place) -> str:
+    """A place as a token names it: "2-0" (move, part), or "none" outside a routine."""
+    return f"{place.move}-{place.part}" if isinstance(place, AtMove) else "none"
+
+
+def token(turn: int, place: Place) -> str:
+    """The document's token for the reply of ``turn`` at ``place``."""
+    return f"{TOKEN}.{turn}.{place_key(place)}"
+
+
+_TOKEN_PARTS = re.compile(rf"^{re.escape(TOKEN)}\.(\d{{1,9}})\.(none|\d{{1,3}}-\d{{1,3}})$")
+
+
+def read_token(value: object) -> ScreenToken | None:
+    """The turn and place a document's token was sent for; None for a token that is not ours."""
+    found = _TOKEN_PARTS.match(value) if isinstance(value, str) else None
+    return ScreenToken(int(found.group(1)), found.group(2)) if found else None
 
 
 @cache
