@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sim.envelopes import (
@@ -57,6 +58,8 @@ class Conversation:
     session_id: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
     history: list[Turn] = field(default_factory=list)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """The time each request is stamped with (a test or the simulator's /date moves it)."""
 
     @property
     def in_session(self) -> bool:
@@ -68,7 +71,9 @@ class Conversation:
         if new:
             self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
             self.attributes = {}
-        event = envelope(request, self.caller, self.session_id, self.attributes, new=new)
+        event = envelope(
+            request, self.caller, self.session_id, self.attributes, new=new, now=self.clock()
+        )
         turn = Turn(self.handler(event, None))
         self.history.append(turn)
         if request["type"] == "SessionEndedRequest" or turn.ends_session:
@@ -85,6 +90,12 @@ class Conversation:
 
     def say(self, intent: str, **slots: SlotValue) -> Turn:
         return self.send(intent_request(intent, slots))
+
+    def send_outside(self, request: dict[str, Any]) -> Turn:
+        """Send ``request`` without a session (a skill event), leaving any session as it is."""
+        turn = Turn(self.handler(envelope(request, self.caller, now=self.clock()), None))
+        self.history.append(turn)
+        return turn
 
     def end_session(self, reason: str = "EXCEEDED_MAX_REPROMPTS") -> Turn | None:
         """The user walked away: Alexa closes the session (if one is open)."""

@@ -26,6 +26,11 @@ class Caller:
     skill_id: str = SKILL_ID
     locale: str = "en-US"
     interfaces: dict[str, Any] = field(default_factory=dict)
+    api_endpoint: str | None = None
+    """Where the skill reaches the Alexa APIs (a local fake); None sends no endpoint or token, so
+    the skill calls no Alexa API at all."""
+    granted: tuple[str, ...] = ()
+    """Permission scopes the person has granted the skill (reminders, for the habit)."""
 
 
 @dataclass(frozen=True)
@@ -38,18 +43,25 @@ class SlotValue:
     custom_type: str | None = None  # set for custom slot types: adds the resolutions block
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def _now(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _system(caller: Caller) -> dict[str, Any]:
+    user: dict[str, Any] = {"userId": caller.user_id}
+    if caller.granted:
+        user["permissions"] = {
+            "consentToken": "TEST.CONSENT.TOKEN",
+            "scopes": {scope: {"status": "GRANTED"} for scope in caller.granted},
+        }
     system: dict[str, Any] = {
         "application": {"applicationId": caller.skill_id},
-        "user": {"userId": caller.user_id},
+        "user": user,
         "device": {"deviceId": caller.device_id, "supportedInterfaces": caller.interfaces},
-        "apiEndpoint": "https://api.amazonalexa.com",
-        "apiAccessToken": "TEST.ACCESS.TOKEN",
     }
+    if caller.api_endpoint is not None:
+        system["apiEndpoint"] = caller.api_endpoint
+        system["apiAccessToken"] = "TEST.ACCESS.TOKEN"
     if caller.person_id:
         system["person"] = {"personId": caller.person_id}
     return system
@@ -60,15 +72,18 @@ def envelope(
     caller: Caller,
     session_id: str | None = None,
     attributes: dict[str, Any] | None = None,
+    *,
     new: bool = True,
+    now: datetime | None = None,
 ) -> Envelope:
-    """Wrap ``request`` with a session (unless ``session_id`` is None) and a context."""
+    """Wrap ``request`` with a session (unless ``session_id`` is None) and a context, stamped
+    ``now`` (the present when not given)."""
     body: Envelope = {
         "version": "1.0",
         "context": {"System": _system(caller)},
         "request": {
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
-            "timestamp": _now(),
+            "timestamp": _now(now),
             "locale": caller.locale,
             **request,
         },
@@ -133,3 +148,21 @@ def skill_event(kind: str) -> dict[str, Any]:
         "eventPublishingTime": _now(),
         "body": {"userInformation": {"consentLevel": "ACCOUNT"}},
     }
+
+
+def permission_answer(status: str, token: str, code: str = "200") -> dict[str, Any]:
+    """Alexa's answer to the skill's voice permission request (``Connections.SendRequest``):
+    ``status`` ACCEPTED, DENIED or NOT_ANSWERED; ``code`` other than 200 when Alexa could not
+    ask (no voice consent on this device)."""
+    return {
+        "type": "Connections.Response",
+        "name": "AskFor",
+        "status": {"code": code, "message": "OK" if code == "200" else "Failed"},
+        "payload": {"permissionScope": "alexa::alerts:reminders:skill:readwrite", "status": status},
+        "token": token,
+    }
+
+
+def reminders_deleted(*tokens: str) -> dict[str, Any]:
+    """Reminders.ReminderDeleted: reminders removed outside the skill; sent without a session."""
+    return {"type": "Reminders.ReminderDeleted", "body": {"alertTokens": list(tokens)}}

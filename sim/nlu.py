@@ -20,6 +20,7 @@ FALLBACK = "AMAZON.FallbackIntent"
 MODEL_DIR = Path("interaction_model") / "interactionModels" / "custom"
 _NUMBER = "AMAZON.NUMBER"
 _ORDINAL = "AMAZON.Ordinal"
+_TIME = "AMAZON.TIME"
 _LAUNCH = "open|start|launch|begin|resume|load|run|play|use|talk to"
 _CONNECT = "to|for|about|if|whether|that"
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -65,6 +66,55 @@ _NTHS = [
 ORDINAL_WORDS: dict[str, int] = {word: n + 1 for n, word in enumerate(_NTHS)} | {
     f"twenty {word}": 21 + n for n, word in enumerate(_NTHS[:9])
 }
+
+
+# AMAZON.TIME arrives as "HH:MM" (24-hour), or as a part of the day ("MO", "AF", "EV", "NI")
+# when no clock time was said. A time said without a.m. or p.m. is taken as said (8 -> 08:00).
+_HOURS = {word: n for n, word in enumerate(_UNITS[:13])} | {"noon": 12, "midnight": 0}
+_MINUTES = {"o'clock": 0, "oclock": 0, "fifteen": 15, "thirty": 30, "forty five": 45} | {
+    word: n for word, n in NUMBER_WORDS.items() if 10 <= n < 60
+}
+_PARTS_OF_DAY = {
+    "morning": "MO", "in the morning": "MO", "afternoon": "AF", "in the afternoon": "AF",
+    "evening": "EV", "in the evening": "EV", "night": "NI", "at night": "NI", "tonight": "NI",
+}  # fmt: skip
+_AFTERNOON = ("pm", "p m", "in the afternoon", "in the evening", "at night", "tonight")
+_MORNING = ("am", "a m", "in the morning")
+_HALF = "|".join(re.escape(half) for half in (*_AFTERNOON, *_MORNING))
+
+
+_CLOCK_HOURS = "|".join(re.escape(h) for h in sorted(_HOURS, key=len, reverse=True))
+_CLOCK_MINUTES = "|".join(re.escape(m) for m in sorted(_MINUTES, key=len, reverse=True))
+_CLOCK = rf"(\d{{1,2}}|{_CLOCK_HOURS})(?: (\d{{2}}|{_CLOCK_MINUTES}))?(?: ({_HALF}))?"
+_TIME_PATTERN = (
+    "(?:" + "|".join(re.escape(p) for p in sorted(_PARTS_OF_DAY, key=len, reverse=True))
+    + "|" + _CLOCK.replace("(", "(?:").replace("(?:?:", "(?:") + ")"
+)  # fmt: skip
+
+
+def spoken_time(heard: str) -> str | None:
+    """AMAZON.TIME's value for ``heard`` (already normalised), or None if it is not a time."""
+    if heard in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[heard]
+    match = re.fullmatch(_CLOCK, heard)
+    if not match:
+        return None
+    said_hour, said_minute, half = match.groups()
+    hour = int(said_hour) if said_hour.isdigit() else _HOURS[said_hour]
+    minute = (
+        0
+        if not said_minute
+        else int(said_minute)
+        if said_minute.isdigit()
+        else _MINUTES[said_minute]
+    )
+    if hour > 23 or minute > 59 or (half and not 1 <= hour <= 12):
+        return None
+    if half in _AFTERNOON and hour < 12:
+        hour += 12
+    elif half in _MORNING and hour == 12:
+        hour = 0
+    return f"{hour:02d}:{minute:02d}"
 
 
 def normalise(text: str) -> str:
@@ -190,6 +240,8 @@ class Nlu:
             return _NUMBER_PATTERN
         if slot_type == _ORDINAL:
             return _ORDINAL_PATTERN
+        if slot_type == _TIME:
+            return _TIME_PATTERN
         if slot_type in self.values and not wildcard:
             return _alternation(list(self.values[slot_type])) or r"(?!)"
         return r".+?"
@@ -218,6 +270,8 @@ class Nlu:
         if slot_type == _ORDINAL:
             digits = re.sub(r"(st|nd|rd|th)$", "", heard)
             return SlotValue(digits if digits.isdigit() else str(ORDINAL_WORDS[heard]))
+        if slot_type == _TIME:
+            return SlotValue(spoken_time(heard))
         if self._is_custom(slot_type):
             value = self.values.get(slot_type, {}).get(heard)
             if value is None:

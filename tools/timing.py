@@ -268,7 +268,8 @@ class Skill:
         self.handler = build_handler(Settings(), store=self.store, clock=self.clock)
 
     def conversation(self, user: str) -> Conversation:
-        return Conversation(self.handler, Caller(user_id=f"amzn1.ask.account.{user}"))
+        caller = Caller(user_id=f"amzn1.ask.account.{user}")
+        return Conversation(self.handler, caller, clock=self.clock)  # requests stamped by it
 
     def understands(self, words: str) -> bool:
         return self.nlu.parse(words).name != FALLBACK
@@ -323,7 +324,8 @@ class Skill:
 
     def run(self, name: str, who: str, opening: Sequence[str], day: int) -> RunTiming:
         """A whole routine: ``opening`` words, then "next" after every set and "yes" after any
-        other reply (a question such as "shall we start?"), until the session ends."""
+        other reply (a question such as "shall we start?"), until the session ends (a daily
+        reminder offered at the end is declined, untimed)."""
         self.clock.now = Clock().now + timedelta(days=day)
         conversation = self.conversation(who)
         replies = [self.send(conversation, words) for words in opening]
@@ -333,6 +335,11 @@ class Skill:
             repeated = len(replies) > 1 and last.guided is None and last.ssml == replies[-2].ssml
             if len(replies) > limit or repeated:  # e.g. an apology, answered "yes" again
                 raise RuntimeError(f"{name}: stuck after {len(replies)} replies at {last.label!r}")
+            if phrases.OFFER_REMINDER in last.ssml:
+                # The daily reminder offered at the end is declined, and not timed: a run
+                # measures the routine.
+                self.send(conversation, "no")
+                continue
             replies.append(self.send(conversation, "next" if last.guided else "yes"))
         return RunTiming(name, who, tuple(replies), self._moves(replies, quick=name == "quick"))
 

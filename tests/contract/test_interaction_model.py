@@ -18,7 +18,6 @@ import pytest
 from tools.build_model import expected_files
 from upper_back.core.commands import (
     Command,
-    GoTo,
     Help,
     Next,
     No,
@@ -38,6 +37,8 @@ from upper_back.edge.intents import (
     MOVE_SLOT_TYPE,
     NUMBER_SLOT,
     ORDINAL_SLOT,
+    SET_REMINDER,
+    TIME_SLOT,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,10 +207,15 @@ def test_an_intent_declares_slots_exactly_when_its_command_is_built_from_them(
     intent with slots mapped to a ready command would drop what the user said, and a class for
     an intent without slots would have nothing to be built from."""
     with_slots = {name for name, intent in intents(locale).items() if intent.get("slots")}
-    built_from_slots = {name for name, command in INTENT_COMMANDS.items() if command is GoTo}
-    assert with_slots == built_from_slots == {GO_TO_MOVE}
-    ready = [command for command in INTENT_COMMANDS.values() if command is not GoTo]
-    assert not [command for command in ready if isinstance(command, type)]
+    built_from_slots = {
+        name for name, command in INTENT_COMMANDS.items() if isinstance(command, type)
+    }
+    assert with_slots == built_from_slots == {GO_TO_MOVE, SET_REMINDER}
+
+
+def test_set_reminder_declares_the_time_slot_the_handler_reads(locale: str) -> None:
+    slots = {slot["name"]: slot["type"] for slot in intents(locale)[SET_REMINDER]["slots"]}
+    assert slots == {TIME_SLOT: "AMAZON.TIME"}
 
 
 def test_each_custom_intent_has_many_ways_to_say_it(locale: str) -> None:

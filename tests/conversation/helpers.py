@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from sim.conversation import Conversation
+from sim.conversation import Conversation, Turn
 from sim.envelopes import SlotValue
 from upper_back.core.routine import Move, load_routine
+from upper_back.render import phrases
 from upper_back.render.phrases import number_word
 
 Alexa = Callable[..., Conversation]
@@ -110,3 +111,9 @@ def v1_record(move: str, **overrides: Any) -> dict[str, Any]:
         "revision": 3, "updated_at": "2026-11-01T08:00:00+00:00",
     }  # fmt: skip
     return {**base, **overrides}
+
+
+def routine_over(turn: Turn) -> bool:
+    """Whether ``turn`` finished the routine: the session ends on it, or it stays open only for
+    the daily reminder's offer."""
+    return turn.ends_session or text(phrases.OFFER_REMINDER) in text(turn.ssml)

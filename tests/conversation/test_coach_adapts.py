@@ -20,6 +20,7 @@ from tests.conversation.helpers import (
     completed,
     named,
     place,
+    routine_over,
     text,
 )
 from tests.conversation.helpers import said as said_at
@@ -213,7 +214,7 @@ def test_the_quick_version_as_a_one_shot_starts_a_quick_run_that_counts_when_fin
     other_side = conversation.say("NextMoveIntent")
     assert text(other_side.ssml).startswith(heard(fill(MOVES[1].side_cue, MOVES[1].sides[1])))
     turn = other_side
-    while not turn.ends_session:
+    while not routine_over(turn):
         turn = conversation.say("NextMoveIntent")
     assert heard(phrases.QUICK_FINISHED) in text(turn.ssml)
     assert completed(stored(USER_ID)) == 1
@@ -343,7 +344,7 @@ def test_the_returning_users_safety_line_keeps_all_four_warning_signs(alexa: Ale
     conversation = alexa()
     conversation.launch()
     turn = conversation.say("AMAZON.YesIntent")
-    while not turn.ends_session:
+    while not routine_over(turn):
         turn = conversation.say("NextMoveIntent")
     welcome = text(alexa().launch().ssml)
     assert heard(phrases.SAFETY_SHORT) in welcome

@@ -5,7 +5,16 @@ counts the quick run's minutes."""
 from __future__ import annotations
 
 from sim.envelopes import USER_ID
-from tests.conversation.helpers import MOVES, ROUTINE, Alexa, Stored, completed, text, v2_record
+from tests.conversation.helpers import (
+    MOVES,
+    ROUTINE,
+    Alexa,
+    Stored,
+    completed,
+    routine_over,
+    text,
+    v2_record,
+)
 from tests.fakes.store import MemoryStore
 from upper_back.core.state import Kind
 from upper_back.render import phrases
@@ -32,7 +41,7 @@ def test_a_first_time_users_quick_run_hears_the_setup_and_does_not_make_full_run
     assert full_setup(0) in text(first.ssml), "a first-time user hears the setup in full"
     assert text(MOVES[0].purpose) not in text(first.ssml), "the quick run keeps its header short"
     turn = first
-    while not turn.ends_session:
+    while not routine_over(turn):
         turn = conversation.say("NextMoveIntent")
     assert text(phrases.QUICK_FINISHED) in text(turn.ssml)
     record = stored(USER_ID)

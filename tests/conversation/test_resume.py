@@ -10,7 +10,17 @@ import pytest
 
 from sim.conversation import Conversation
 from sim.envelopes import USER_ID, Caller, SlotValue, intent_request
-from tests.conversation.helpers import ROUTINE, Alexa, Stored, at, completed, named, place, text
+from tests.conversation.helpers import (
+    ROUTINE,
+    Alexa,
+    Stored,
+    at,
+    completed,
+    named,
+    place,
+    routine_over,
+    text,
+)
 from upper_back.edge.app import build_handler
 from upper_back.edge.config import Settings
 
@@ -102,7 +112,7 @@ def test_returning_after_finishing_welcomes_back_and_offers_to_go_again(
     conversation.launch()
     conversation.say("StartRoutineIntent")
     finished = conversation.say("GoToMoveIntent", number=SlotValue("5"))
-    assert finished.ends_session
+    assert routine_over(finished)
     assert "finished" in text(finished.ssml)
     welcome = conversation.launch()
     heard = text(welcome.ssml)

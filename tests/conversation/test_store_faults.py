@@ -194,6 +194,7 @@ def test_a_finish_whose_save_landed_says_nothing_about_saving(
     alexa: Alexa, store: MemoryStore, stored: Stored
 ) -> None:
     heard = finish_the_routine(alexa, store, fail_last=False)
-    assert text(phrases.FIRST_FINISH) in heard
+    assert text(phrases.FINISHED) in heard
+    assert text(phrases.OFFER_REMINDER) in heard, "recorded: a daily reminder is offered"
     assert text(phrases.FINISH_NOT_SAVED) not in heard
     assert place(stored(USER_ID)) is None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -157,16 +158,19 @@ def test_a_routine_finished_by_a_session_that_never_read_the_store_adds_to_the_s
 
     finished = hear(conversation, "NextMoveIntent")
 
-    assert not conversation.in_session, "finishing ends the session"
+    # Finishing ends the session, unless it was recorded: then a daily reminder is offered
+    assert conversation.in_session is (last_read == "answers")
     assert text(phrases.FINISHED) in finished
     record = stored(USER_ID)
     assert record is not None
     if last_read == "answers":
-        assert text(phrases.FINISHED_COUNT.format(count=phrases.number_word(4))) in finished
         assert text(phrases.FINISH_NOT_SAVED) not in finished
         assert completed(record) == 4, "three stored, and this one"
         assert place(record) is None
-        assert (record["progress"]["days"], record["habit"], revision(record)) == (DAYS, HABIT, 6)
+        today = datetime.now(UTC).date().isoformat()  # the conversation's requests are stamped now
+        assert record["progress"]["days"] == sorted({*DAYS, today})
+        assert (record["habit"], revision(record)) == ({**HABIT, "offered": today}, 6)
+        assert text(phrases.OFFER_REMINDER) in finished
     else:
         assert text(phrases.FINISH_NOT_SAVED) in finished
         assert record == before

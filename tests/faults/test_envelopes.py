@@ -235,7 +235,6 @@ NOT_ACTED_ON: dict[str, dict[str, Any]] = {
     "Connections.Response": {"name": "Buy", "status": {"code": "200"}, "token": "t"},
     "Reminders.ReminderCreated": {"body": {"alertToken": "a"}},
     "Reminders.ReminderUpdated": {"body": {"alertToken": "a"}},
-    "Reminders.ReminderDeleted": {"body": {"alertTokens": ["a"]}},
     "Reminders.ReminderStarted": {"body": {"alertToken": "a"}},
     "Reminders.ReminderStatusChanged": {"body": {"alertToken": "a"}},
     "System.ExceptionEncountered": {

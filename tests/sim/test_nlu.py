@@ -75,6 +75,8 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
             choices = [("three", "3")]
         elif types[slot] == "AMAZON.Ordinal":
             choices = [("second", "2")]
+        elif types[slot] == "AMAZON.TIME":
+            choices = [("eight thirty p.m.", "20:30")]
         else:
             choices = values[types[slot]]
         fills = [{**fill, slot: choice} for fill in fills for choice in choices]
@@ -98,6 +100,12 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
         ("skip", "AMAZON.NextIntent", {}),
         ("go back", "PreviousMoveIntent", {}),
         ("skip to can openers", "GoToMoveIntent", {"move": "can_openers"}),
+        ("remind me every day at eight", "SetReminderIntent", {"time": "08:00"}),
+        ("Remind me at 6:45 p.m.", "SetReminderIntent", {"time": "18:45"}),
+        ("twelve a.m.", "SetReminderIntent", {"time": "00:00"}),
+        ("at noon", "SetReminderIntent", {"time": "12:00"}),
+        ("in the evening", "SetReminderIntent", {"time": "EV"}),
+        ("change my reminder to nine fifteen", "SetReminderIntent", {"time": "09:15"}),
         ("Skip to the can opener.", "GoToMoveIntent", {"move": "can_openers"}),
         ("eleven-fifteen stretch", "GoToMoveIntent", {"move": "eleven_fifteen"}),
         ("do the bridge", "GoToMoveIntent", {"move": "bridge_reach_over"}),

@@ -4,7 +4,7 @@ real routine, walks over other routines, and invariants under random conversatio
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 from itertools import product
 from typing import get_args
 
@@ -14,9 +14,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from upper_back.core.commands import (
+    AskDays,
     AskProgress,
+    CancelReminder,
     ChangeVersion,
     Command,
+    Consent,
     DailyMove,
     GoTo,
     Help,
@@ -27,20 +30,27 @@ from upper_back.core.commands import (
     No,
     NotUnderstood,
     Pause,
+    PermissionAnswered,
     Previous,
     Quick,
+    RemindersGone,
     Repeat,
     Resume,
     SessionEnd,
     SetDetail,
     SetPace,
+    SetReminder,
     Start,
     Stop,
     Yes,
 )
+from upper_back.core.habit import DaysDone
 from upper_back.core.navigation import Context, Transition, step
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CreateReminder,
+    DaysReport,
+    DeleteReminder,
     DetailSet,
     Entry,
     Finished,
@@ -57,9 +67,17 @@ from upper_back.core.outcomes import (
     PaceSet,
     PainStop,
     Paused,
+    PermissionRefused,
     Played,
     PlayedLast,
     ProgressReport,
+    ReminderCancelled,
+    ReminderDeclined,
+    ReminderFailed,
+    ReminderProblem,
+    ReminderProposed,
+    ReminderSet,
+    ReminderTimeAsked,
     SaveState,
     Silent,
     WelcomeBack,
@@ -67,9 +85,13 @@ from upper_back.core.outcomes import (
     WelcomeBackDone,
     WelcomeNew,
 )
+from upper_back.core.reminders import Created, Deleted, PermissionMissing, Refused, settle
 from upper_back.core.routine import load_routine
 from upper_back.core.state import (
+    Asked,
     AtMove,
+    ConfirmReminder,
+    Habit,
     Kind,
     Layout,
     NotStarted,
@@ -77,6 +99,7 @@ from upper_back.core.state import (
     Preferences,
     Progress,
     Question,
+    Reminder,
     UserState,
 )
 
@@ -99,6 +122,16 @@ FIRST_HARDER = replace(FIRST, preferences=Preferences(variants=(("rhomboid_push_
 WALL_LEFT_EASIER = replace(WALL_LEFT, preferences=Preferences(variants=(("wall_splat", "easier"),)))
 WALL_LEFT_DONE = UserState(AtMove(1, 0, done=True), Progress(1))  # its set heard, then a lapse
 PLACES = (NEW, FIRST, WALL_LEFT, WALL_RIGHT, ELEVEN, LAST, DONE_BEFORE)
+EIGHT = time(8, 0)
+REMINDED_AT_WALL = UserState(
+    AtMove(1), Progress(2), habit=Habit(reminder=Reminder(EIGHT, "token-1"))
+)
+WEEK_AT_WALL = UserState(
+    AtMove(1),
+    Progress(6, (date(2025, 2, 1), date(2025, 3, 1), date(2025, 3, 9), date(2025, 3, 12),
+                 date(2025, 3, 13))),
+)  # fmt: skip
+"""Six routines; days done: two over a month ago, 5 days ago, and the two days before today."""
 
 
 def at(move: int, part: int = 0, completed: int = 0) -> UserState:
@@ -107,6 +140,25 @@ def at(move: int, part: int = 0, completed: int = 0) -> UserState:
 
 def done(completed: int) -> UserState:
     return UserState(progress=Progress(completed))
+
+
+DAY = CONTEXT.day  # the request's date (no zone given: UTC)
+
+
+def with_today(state: UserState) -> UserState:
+    """``state`` with today among the days done."""
+    return replace(state, progress=replace(state.progress, days=(DAY,)))
+
+
+def finished(completed: int, quick: int = 0) -> UserState:
+    """Just finished a routine, the first day done: stored as done, today counted, and a
+    reminder offered today (so not again for a week)."""
+    return UserState(progress=Progress(completed, (DAY,), quick), habit=Habit(offered=DAY))
+
+
+def FIRST_DAY(routines: int) -> DaysDone:  # noqa: N802 (reads as a constant in the table)
+    """The days when today is the only day done."""
+    return DaysDone(week=1, month=1, in_a_row=1, today=True, routines=routines)
 
 
 def test_the_cases_below_are_written_for_the_real_routine() -> None:
@@ -127,8 +179,10 @@ CASES = [
      Transition(at(2, 0, 1), Q.NEXT, Played(AtMove(2), Entry.ADVANCED, 1), SAVE)),
     # the last part is played and the routine finished in one reply, stored as done at once
     ("next-before-last", ELEVEN, Q.NEXT, Next(),
-     Transition(done(1), Q.NONE, PlayedLast(AtMove(4), Entry.ADVANCED, 1, finished=1), SAVE)),
-    ("next-last", LAST, Q.NEXT, Next(), Transition(done(5), Q.NONE, Finished(5), SAVE)),
+     Transition(finished(1), Q.REMIND, PlayedLast(AtMove(4), Entry.ADVANCED, 1, finished=1,
+                days=FIRST_DAY(1), offer_reminder=True), SAVE)),
+    ("next-last", LAST, Q.NEXT, Next(),
+     Transition(finished(5), Q.REMIND, Finished(5, FIRST_DAY(5), offer_reminder=True), SAVE)),
     ("next-done-before", DONE_BEFORE, Q.START, Next(),
      Transition(at(0, 0, 2), Q.NEXT, Played(AtMove(0), Entry.STARTED, 2, pause_hint=True), SAVE)),
     # previous
@@ -148,7 +202,8 @@ CASES = [
     ("repeat-wall-right", WALL_RIGHT, Q.NEXT, Repeat(),
      Transition(WALL_RIGHT, Q.NEXT, Played(AtMove(1, 1), Entry.AGAIN, 1))),
     ("repeat-last", LAST, Q.NEXT, Repeat(),
-     Transition(done(5), Q.NONE, PlayedLast(AtMove(4), Entry.AGAIN, 5, finished=5), SAVE)),
+     Transition(finished(5), Q.REMIND, PlayedLast(AtMove(4), Entry.AGAIN, 5, finished=5,
+                days=FIRST_DAY(5), offer_reminder=True), SAVE)),
     ("repeat-new", NEW, Q.NONE, Repeat(), Transition(NEW, Q.START, WelcomeNew())),
     ("repeat-at-resume-offer", ELEVEN, Q.RESUME, Repeat(),
      Transition(ELEVEN, Q.RESUME, WelcomeBack(AtMove(3)))),
@@ -159,7 +214,9 @@ CASES = [
      Transition(at(0, 0, 4), Q.NEXT, Played(AtMove(0), Entry.AGAIN, 4), SAVE)),
     # only the last move, done on its own: no routine was under way to count, nothing changes
     ("goto-last-when-new", NEW, Q.NONE, GoTo(4),
-     Transition(NEW, Q.NONE, PlayedLast(AtMove(4), Entry.AGAIN, 0, safety_first=True))),
+     # the last move alone: a day done, no routine counted, no reminder offered
+     Transition(with_today(NEW), Q.NONE, PlayedLast(AtMove(4), Entry.AGAIN, 0, safety_first=True,
+                days=FIRST_DAY(0)), SAVE)),
     ("goto-6", ELEVEN, Q.NEXT, GoTo(5), Transition(ELEVEN, Q.GO_ON, NoSuchMove(6))),
     ("goto-100", FIRST, Q.NEXT, GoTo(99), Transition(FIRST, Q.GO_ON, NoSuchMove(100))),
     ("goto-0", WALL_RIGHT, Q.NEXT, GoTo(-1), Transition(WALL_RIGHT, Q.GO_ON, NoSuchMove(0))),
@@ -249,7 +306,7 @@ CASES = [
     ("skip-after-hurts", WALL_LEFT, Q.EASIER, Next(),
      Transition(at(2, 0, 1), Q.NEXT, Played(AtMove(2), Entry.ADVANCED, 1), SAVE)),
     ("skip-the-last-move-after-hurts", LAST, Q.EASIER, Next(),
-     Transition(done(5), Q.NONE, Finished(5), SAVE)),
+     Transition(finished(5), Q.REMIND, Finished(5, FIRST_DAY(5), offer_reminder=True), SAVE)),
     ("no-to-easier", WALL_LEFT, Q.EASIER, No(), Transition(WALL_LEFT, Q.EASIER, NotNow())),
     # already in the easier version: offer to skip the move instead
     ("hurts-in-the-easier-version", WALL_LEFT_EASIER, Q.NEXT, Hurts(),
@@ -288,19 +345,23 @@ CASES = [
                 Played(AtMove(1, kind=Kind.QUICK), Entry.ADVANCED, 0), SAVE)),
     ("a-quick-run-finished-counts", UserState(AtMove(3, kind=Kind.QUICK)), Q.NEXT, Next(),
      # counted apart: only full runs make the routine known (the detail sees 0 full runs)
-     Transition(UserState(progress=Progress(1, quick=1)), Q.NONE,
-                PlayedLast(AtMove(4, kind=Kind.QUICK), Entry.ADVANCED, 0, finished=1), SAVE)),
+     Transition(finished(1, quick=1), Q.REMIND,
+                PlayedLast(AtMove(4, kind=Kind.QUICK), Entry.ADVANCED, 0, finished=1,
+                           days=FIRST_DAY(1), offer_reminder=True), SAVE)),
     # the daily move on its own leaves a routine under way where it was
     ("daily-move-mid-routine", ELEVEN, Q.NEXT, DailyMove(),
-     Transition(ELEVEN, Q.NONE, PlayedLast(AtMove(4), Entry.DAILY, 0))),
+     Transition(with_today(ELEVEN), Q.NONE,
+                PlayedLast(AtMove(4), Entry.DAILY, 0, days=FIRST_DAY(0)), SAVE)),
     ("daily-move-when-new", NEW, Q.NONE, DailyMove(),
-     Transition(NEW, Q.NONE, PlayedLast(AtMove(4), Entry.DAILY, 0, safety_first=True))),
+     Transition(with_today(NEW), Q.NONE,
+                PlayedLast(AtMove(4), Entry.DAILY, 0, safety_first=True, days=FIRST_DAY(0)),
+                SAVE)),
     # launch
     ("launch-new", NEW, Q.NONE, Launch(), Transition(NEW, Q.START, WelcomeNew())),
     ("launch-wall-right", WALL_RIGHT, Q.NONE, Launch(),
      Transition(WALL_RIGHT, Q.RESUME, WelcomeBack(AtMove(1, 1)))),
     ("launch-done-before", DONE_BEFORE, Q.NONE, Launch(),
-     Transition(DONE_BEFORE, Q.START, WelcomeBackDone(2))),
+     Transition(DONE_BEFORE, Q.START, WelcomeBackDone(2, DaysDone(0, 0, 0, False, 2)))),
     # yes and no answer the question last asked
     ("yes-to-start", ELEVEN, Q.START, Yes(),
      Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.STARTED, 0, pause_hint=True), SAVE)),
@@ -309,7 +370,8 @@ CASES = [
     ("yes-to-restart", ELEVEN, Q.RESTART, Yes(),
      Transition(at(0), Q.NEXT, Played(AtMove(0), Entry.STARTED, 0, pause_hint=True), SAVE)),
     ("yes-to-next", ELEVEN, Q.NEXT, Yes(),
-     Transition(done(1), Q.NONE, PlayedLast(AtMove(4), Entry.ADVANCED, 1, finished=1), SAVE)),
+     Transition(finished(1), Q.REMIND, PlayedLast(AtMove(4), Entry.ADVANCED, 1, finished=1,
+                days=FIRST_DAY(1), offer_reminder=True), SAVE)),
     ("yes-to-nothing", ELEVEN, Q.NONE, Yes(),
      Transition(ELEVEN, Q.NONE, Misheard(AtMove(3), Q.NONE))),
     ("no-to-start", ELEVEN, Q.START, No(), Transition(ELEVEN, Q.NONE, Goodbye(AtMove(3)))),
@@ -318,6 +380,67 @@ CASES = [
     ("no-to-next", ELEVEN, Q.NEXT, No(), Transition(ELEVEN, Q.GO_ON, NotNow())),
     ("no-to-nothing", ELEVEN, Q.NONE, No(),
      Transition(ELEVEN, Q.NONE, Misheard(AtMove(3), Q.NONE))),
+    # the daily habit: how the days stand
+    ("days-when-new", NEW, Q.NONE, AskDays(),
+     Transition(NEW, Q.NONE, DaysReport(DaysDone(0, 0, 0, False, 0), NotStarted(), Q.NONE))),
+    ("days-mid-move", WEEK_AT_WALL, Q.NEXT, AskDays(),
+     # yesterday, the day before and five days ago: today still open, so the run is two days
+     Transition(WEEK_AT_WALL, Q.GO_ON,
+                DaysReport(DaysDone(3, 4, 2, False, 6), AtMove(1), Q.GO_ON))),
+    # the daily reminder: asked for, its time restated, a yes, and Alexa's call as an effect
+    ("remind-me", DONE_BEFORE, Q.NONE, SetReminder(None),
+     Transition(DONE_BEFORE, Q.REMIND_WHEN, ReminderTimeAsked(None))),
+    ("remind-me-at-eight", DONE_BEFORE, Q.NONE, SetReminder(EIGHT),
+     Transition(DONE_BEFORE, ConfirmReminder(EIGHT), ReminderProposed(EIGHT, None))),
+    ("yes-to-the-offer", DONE_BEFORE, Q.REMIND, Yes(),
+     Transition(DONE_BEFORE, Q.REMIND_WHEN, ReminderTimeAsked(None))),
+    ("a-time-at-what-time", DONE_BEFORE, Q.REMIND_WHEN, SetReminder(time(7, 15)),
+     Transition(DONE_BEFORE, ConfirmReminder(time(7, 15)), ReminderProposed(time(7, 15), None))),
+    ("not-a-time-at-what-time", DONE_BEFORE, Q.REMIND_WHEN, NotUnderstood(),
+     Transition(DONE_BEFORE, Q.REMIND_WHEN, ReminderTimeAsked(None, again=True))),
+    ("yes-to-the-time", DONE_BEFORE, ConfirmReminder(EIGHT), Yes(),
+     Transition(DONE_BEFORE, Q.NONE, ReminderSet(EIGHT, NotStarted()),
+                (CreateReminder(EIGHT, None),))),
+    ("yes-to-a-new-time-mid-move", REMINDED_AT_WALL, ConfirmReminder(time(9, 0)), Yes(),
+     # the old one is named, to be deleted first: never two daily reminders
+     Transition(REMINDED_AT_WALL, Q.GO_ON, ReminderSet(time(9, 0), AtMove(1)),
+                (CreateReminder(time(9, 0), "token-1"),))),
+    ("change-my-reminder", REMINDED_AT_WALL, Q.NEXT, SetReminder(None),
+     Transition(REMINDED_AT_WALL, Q.REMIND_WHEN, ReminderTimeAsked(EIGHT))),
+    ("no-to-the-offer", DONE_BEFORE, Q.REMIND, No(),
+     Transition(DONE_BEFORE, Q.NONE, ReminderDeclined(NotStarted()))),
+    ("no-to-the-time", DONE_BEFORE, ConfirmReminder(EIGHT), No(),
+     Transition(DONE_BEFORE, Q.NONE, ReminderDeclined(NotStarted()))),
+    ("something-else-at-the-offer", DONE_BEFORE, Q.REMIND, Help(),
+     Transition(DONE_BEFORE, Q.NONE, HelpGiven(NotStarted(), Q.NONE))),
+    ("cancel-the-reminder", REMINDED_AT_WALL, Q.NEXT, CancelReminder(),
+     Transition(REMINDED_AT_WALL, Q.GO_ON, ReminderCancelled(True, AtMove(1)),
+                (DeleteReminder("token-1"),))),
+    ("cancel-without-one", DONE_BEFORE, Q.NONE, CancelReminder(),
+     Transition(DONE_BEFORE, Q.NONE, ReminderCancelled(False, NotStarted()))),
+    # Alexa's permission question answered (the time comes back in the request's token)
+    ("permission-granted", DONE_BEFORE, Q.NONE, PermissionAnswered(Consent.ACCEPTED, EIGHT),
+     Transition(DONE_BEFORE, Q.NONE, ReminderSet(EIGHT, NotStarted()),
+                (CreateReminder(EIGHT, None),))),
+    ("permission-granted-time-lost", DONE_BEFORE, Q.NONE,
+     PermissionAnswered(Consent.ACCEPTED, None),
+     Transition(DONE_BEFORE, Q.REMIND_WHEN, ReminderTimeAsked(None))),
+    ("permission-denied", DONE_BEFORE, Q.NONE, PermissionAnswered(Consent.DENIED, EIGHT),
+     # never offered again on the skill's own initiative
+     Transition(replace(DONE_BEFORE, habit=Habit(offered=DAY, quiet=True)), Q.NONE,
+                PermissionRefused(NotStarted()), SAVE)),
+    ("permission-not-answered", DONE_BEFORE, Q.NONE,
+     PermissionAnswered(Consent.NOT_ANSWERED, EIGHT),
+     Transition(DONE_BEFORE, Q.NONE, ReminderDeclined(NotStarted()))),
+    ("no-voice-consent-here", DONE_BEFORE, Q.NONE,
+     PermissionAnswered(Consent.UNAVAILABLE, EIGHT),
+     Transition(DONE_BEFORE, Q.NONE,
+                ReminderFailed(ReminderProblem.NO_PERMISSION, False, NotStarted()))),
+    # the reminder deleted in the Alexa app: its token is forgotten
+    ("reminder-deleted-elsewhere", REMINDED_AT_WALL, Q.NONE, RemindersGone(("x", "token-1")),
+     Transition(replace(REMINDED_AT_WALL, habit=Habit()), Q.NONE, Silent(), SAVE)),
+    ("another-reminder-deleted", REMINDED_AT_WALL, Q.NONE, RemindersGone(("x",)),
+     Transition(REMINDED_AT_WALL, Q.NONE, Silent())),
 ]  # fmt: skip
 
 
@@ -343,7 +466,7 @@ def test_every_command_has_a_case_in_the_table() -> None:
 def test_a_move_beyond_the_routine_is_read_as_not_started_and_saved_so(stored: AtMove) -> None:
     state = UserState(stored, Progress(3))
     assert step(state, Q.NONE, Launch(), CONTEXT) == Transition(
-        done(3), Q.START, WelcomeBackDone(3), SAVE
+        done(3), Q.START, WelcomeBackDone(3, DaysDone(0, 0, 0, False, 3)), SAVE
     )
     assert step(state, Q.NEXT, Next(), CONTEXT) == Transition(
         at(0, 0, 3), Q.NEXT, Played(AtMove(0), Entry.STARTED, 3, pause_hint=True), SAVE
@@ -395,10 +518,10 @@ def test_next_walks_every_part_in_order_then_finishes(
     visited.append((transition.outcome.at.move, transition.outcome.at.part))
     assert visited == parts
     if len(parts) == 1:  # a one-part routine is finished by its start: no routine was under way
-        assert transition == Transition(done(7), Q.NONE, transition.outcome)
+        assert transition == Transition(with_today(done(7)), Q.NONE, transition.outcome, SAVE)
         assert transition.outcome.finished is None
     else:
-        assert transition == Transition(done(8), Q.NONE, transition.outcome, SAVE)
+        assert transition == Transition(finished(8), Q.REMIND, transition.outcome, SAVE)
         assert transition.outcome.finished == 8
 
 
@@ -427,11 +550,25 @@ EVERY_PLACE: list[Place] = [
     AtMove(2, 1, kind=Kind.QUICK),  # in the quick run
 ]
 NOTHING_UNDER_WAY = (NotStarted(), AtMove(5))
+WITH_REMINDER = Habit(reminder=Reminder(EIGHT, "token-1"))
 EVERY_STATE = [
-    UserState(place, Progress(completed)) for place in EVERY_PLACE for completed in (0, 3)
+    UserState(place, Progress(completed), habit=habit)
+    for place in EVERY_PLACE
+    for completed in (0, 3)
+    for habit in (Habit(), WITH_REMINDER)
 ]
+EVERY_QUESTION: list[Asked] = [*Question, ConfirmReminder(EIGHT)]
+REMINDER_QUESTIONS: list[Asked] = [Question.REMIND, Question.REMIND_WHEN, ConfirmReminder(EIGHT)]
 GO_TO_TARGETS = (None, -1, 0, 1, 2, 3, 4, 5, 99)
-WITH_DATA = (GoTo, ChangeVersion, SetPace, SetDetail)
+WITH_DATA = (
+    GoTo,
+    ChangeVersion,
+    SetPace,
+    SetDetail,
+    SetReminder,
+    PermissionAnswered,
+    RemindersGone,
+)
 SIMPLE_COMMANDS: list[Command] = [kind() for kind in get_args(Command) if kind not in WITH_DATA]
 EVERY_COMMAND: list[Command] = [
     *(GoTo(target) for target in GO_TO_TARGETS),
@@ -440,12 +577,19 @@ EVERY_COMMAND: list[Command] = [
     *(SetPace(pace) for pace in ("slower", "faster", None)),
     *(SetDetail(detail) for detail in ("full", "short")),
     SessionEnd(lapsed=True),
+    SetReminder(None),
+    SetReminder(time(20, 30)),
+    *(PermissionAnswered(consent, EIGHT) for consent in Consent),
+    PermissionAnswered(Consent.ACCEPTED, None),
+    RemindersGone(("token-1",)),
+    RemindersGone(("someone-else",)),
 ]
 SETS_A_PREFERENCE = (ChangeVersion, SetPace, SetDetail)
 ENDS = (Paused, Goodbye, Finished, PlayedLast)
 """Outcomes that leave (or finish) the routine: no question stays open after them."""
 CARRIES_QUESTION = (
-    NoOtherSide, ProgressReport, HelpGiven, Misheard, PainStop, NoMoveToAdjust, PaceSet, DetailSet
+    NoOtherSide, ProgressReport, HelpGiven, Misheard, PainStop, NoMoveToAdjust, PaceSet, DetailSet,
+    DaysReport,
 )  # fmt: skip
 
 
@@ -455,12 +599,26 @@ def fits(layout: Layout, place: Place) -> bool:
     )
 
 
-def check(before: UserState, question: Question, command: Command, after: Transition) -> None:
+def expected_effects(before: UserState, after: Transition) -> tuple[object, ...]:
+    """The reminder call the outcome depends on, then a save when the state changed."""
+    reminder = before.habit.reminder
+    token = None if reminder is None else reminder.token
+    calls: tuple[object, ...] = ()
+    if isinstance(after.outcome, ReminderSet):
+        calls = (CreateReminder(after.outcome.at, token),)
+    elif isinstance(after.outcome, ReminderCancelled) and token is not None:
+        calls = (DeleteReminder(token),)
+    return calls + (SAVE if after.state != before else KEEP)
+
+
+def check(before: UserState, question: Asked, command: Command, after: Transition) -> None:
     """What holds for every step, whatever the state, question and command."""
     where = (before, question, command, after)
     assert fits(LAYOUT, after.state.place), where
-    assert after.effects == (SAVE if after.state != before else KEEP), where
-    assert after.state.progress.days == before.progress.days, where
+    assert after.effects == expected_effects(before, after), where
+    a_day = isinstance(after.outcome, Finished | PlayedLast)  # the routine, quick run or daily move
+    expected_days = (*before.progress.days, CONTEXT.day) if a_day else before.progress.days
+    assert after.state.progress.days == expected_days, where
     easier = isinstance(command, Yes) and question is Q.EASIER  # yes to the easier version
     if not isinstance(command, SETS_A_PREFERENCE) and not easier:
         assert after.state.preferences == before.preferences, where
@@ -479,12 +637,15 @@ def check(before: UserState, question: Question, command: Command, after: Transi
         case Finished(count=count):
             assert (count, counted) == (after.state.progress.completed, 1), where
         case NoSuchMove():
-            assert after.question is (Q.GO_ON if question is Q.NEXT else question), where
+            # a reminder question is left behind by anything but its answers
+            left = Q.NONE if question in REMINDER_QUESTIONS else question
+            assert after.question == (Q.GO_ON if question is Q.NEXT else left), where
             assert after.state == before or not fits(LAYOUT, before.place), where
         case _:
             assert counted == 0, where
     if isinstance(outcome, ENDS):
-        assert after.question is Q.NONE, where
+        offered = isinstance(outcome, Finished | PlayedLast) and outcome.offer_reminder
+        assert after.question is (Q.REMIND if offered else Q.NONE), where
     if isinstance(outcome, PlayedLast) and outcome.entry is Entry.DAILY:
         assert after.state.place == before.place or not fits(LAYOUT, before.place), (
             "the daily move leaves a routine where it was"
@@ -495,20 +656,35 @@ def check(before: UserState, question: Question, command: Command, after: Transi
         assert (outcome.place, outcome.question) == (after.state.place, after.question), where
     if isinstance(outcome, Played | PlayedLast) and outcome.safety_first:
         assert before.place in NOTHING_UNDER_WAY, where
-        assert (before.progress.completed, question) == (0, Q.NONE), where
+        heard = Q.NONE if question in REMINDER_QUESTIONS else question  # left behind
+        assert (before.progress.completed, heard) == (0, Q.NONE), where
 
 
 @pytest.mark.parametrize("command", EVERY_COMMAND, ids=repr)
 def test_every_command_from_every_state_keeps_the_rules(command: Command) -> None:
-    for state, question in product(EVERY_STATE, Question):
+    for state, question in product(EVERY_STATE, EVERY_QUESTION):
         check(state, question, command, step(state, question, command, CONTEXT))
 
 
 def test_every_outcome_is_reached_from_some_state_of_the_real_routine() -> None:
-    reached = {
-        type(step(state, question, command, CONTEXT).outcome)
-        for state, question, command in product(EVERY_STATE, Question, EVERY_COMMAND)
-    }
+    transitions = [
+        step(state, question, command, CONTEXT)
+        for state, question, command in product(EVERY_STATE, EVERY_QUESTION, EVERY_COMMAND)
+    ]
+    # ... or from what Alexa answered a reminder call (a missing permission is known only then)
+    settled = [
+        settle(transition, effect, result)
+        for transition in transitions
+        for effect in transition.effects
+        if isinstance(effect, CreateReminder | DeleteReminder)
+        for result in (
+            Created("t"),
+            Deleted(),
+            PermissionMissing(),
+            Refused(ReminderProblem.UNAVAILABLE),
+        )
+    ]
+    reached = {type(transition.outcome) for transition in transitions + settled}
     assert reached == set(get_args(Outcome))
 
 
@@ -519,7 +695,7 @@ class NavigationMachine(RuleBasedStateMachine):
         super().__init__()
         self.context = CONTEXT
         self.state = UserState()
-        self.question = Q.NONE
+        self.question: Asked = Q.NONE
 
     @initialize(
         layout=st.just(LAYOUT) | st.lists(st.integers(1, 3), min_size=1, max_size=6).map(tuple),
@@ -536,7 +712,7 @@ class NavigationMachine(RuleBasedStateMachine):
     def apply(self, command: Command) -> Transition:
         before = self.state
         transition = step(before, self.question, command, self.context)
-        assert transition.effects == (SAVE if transition.state != before else KEEP)
+        assert transition.effects == expected_effects(before, transition)
         assert transition.state.progress.completed >= before.progress.completed
         self.state, self.question = transition.state, transition.question
         return transition

@@ -122,7 +122,9 @@ def test_every_talk_limit_holds(report: Report) -> None:
 def test_a_familiar_run_says_a_quarter_fewer_words_with_the_same_exercise(report: Report) -> None:
     first, familiar = report.first, report.familiar
     assert familiar.total.words <= (1 - FEWER_WORDS) * first.total.words
-    assert familiar.exercise == first.exercise
+    # the same sets: the same words and silences (summed in another order: float rounding)
+    assert familiar.exercise.words == first.exercise.words
+    assert familiar.exercise.silent == pytest.approx(first.exercise.silent)
 
 
 def test_the_welcome_announces_the_minutes_the_first_run_really_takes(report: Report) -> None:

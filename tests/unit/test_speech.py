@@ -7,12 +7,15 @@ import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
+from datetime import time
 from typing import get_args
 
 import pytest
 
+from upper_back.core.habit import DaysDone
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    DaysReport,
     DetailSet,
     Entry,
     Finished,
@@ -29,9 +32,18 @@ from upper_back.core.outcomes import (
     PaceSet,
     PainStop,
     Paused,
+    PermissionAsked,
+    PermissionRefused,
     Played,
     PlayedLast,
     ProgressReport,
+    ReminderCancelled,
+    ReminderDeclined,
+    ReminderFailed,
+    ReminderProblem,
+    ReminderProposed,
+    ReminderSet,
+    ReminderTimeAsked,
     Silent,
     WelcomeBack,
     WelcomeBackAfterSet,
@@ -57,10 +69,23 @@ BREAK = re.compile(r"^(\d+(?:\.\d+)?)(ms|s)$")
 EVERY_AT = [AtMove(move, part) for move, m in enumerate(ROUTINE.moves) for part in range(m.parts)]
 FINAL = EVERY_AT[-1]  # the routine's last part: navigation plays it as PlayedLast
 PLACES: list[Place] = [NotStarted(), *EVERY_AT]
+DAYS = [
+    DaysDone(0, 0, 0, False, 0),  # never done
+    DaysDone(0, 2, 0, False, 250),  # a while ago
+    DaysDone(1, 1, 1, True, 1),  # today only
+    DaysDone(4, 12, 3, False, 21),  # up to yesterday
+    DaysDone(7, 30, 30, True, 999),  # every day
+]
+TIMES = [time(0, 0), time(8, 0), time(12, 0), time(18, 45), time(23, 59)]
 EXAMPLES: dict[type, list[Outcome]] = {
     WelcomeNew: [WelcomeNew()],
     WelcomeBack: [WelcomeBack(at) for at in EVERY_AT],
-    WelcomeBackDone: [WelcomeBackDone(1), WelcomeBackDone(7), WelcomeBackDone(250)],
+    WelcomeBackDone: [
+        WelcomeBackDone(1),
+        WelcomeBackDone(7),
+        WelcomeBackDone(250),
+        *(WelcomeBackDone(40, days) for days in DAYS),
+    ],
     Played: [
         Played(at, entry, completed, safety_first)
         for at in EVERY_AT
@@ -70,12 +95,18 @@ EXAMPLES: dict[type, list[Outcome]] = {
         for safety_first in (False, True)
     ],
     PlayedLast: [
-        PlayedLast(FINAL, entry, completed, safety_first, finished)
+        PlayedLast(FINAL, entry, completed, safety_first, finished, days=days, offer_reminder=offer)
         for entry in Entry
         for completed, finished in ((0, None), (4, None), (1, 1), (6, 6))
         for safety_first in (False, True)
+        for days, offer in ((None, False), (DAYS[-1], finished is not None))
     ],
-    Finished: [Finished(1), Finished(2), Finished(21)],
+    Finished: [
+        Finished(1),
+        Finished(2),
+        Finished(21),
+        *(Finished(30, days, offer) for days in DAYS for offer in (False, True)),
+    ],
     NotStartedYet: [NotStartedYet()],
     AlreadyAtFirst: [AlreadyAtFirst()],
     NoSuchMove: [NoSuchMove(None), NoSuchMove(0), NoSuchMove(6), NoSuchMove(100)],
@@ -104,9 +135,51 @@ EXAMPLES: dict[type, list[Outcome]] = {
         for place in PLACES
         for question in Question
     ],
-}
+    DaysReport: [DaysReport(days, place, question) for days in DAYS for place in PLACES
+                 for question in Question],
+    ReminderTimeAsked: [
+        ReminderTimeAsked(current, again)
+        for current in (None, time(7, 30))
+        for again in (False, True)
+    ],
+    ReminderProposed: [
+        ReminderProposed(at, current)
+        for at in TIMES
+        for current in (None, time(8, 0), time(21, 15))
+    ],
+    ReminderSet: [ReminderSet(at, place) for at in TIMES for place in PLACES],
+    ReminderFailed: [
+        ReminderFailed(problem, cancelling, place)
+        for problem in ReminderProblem
+        for cancelling in (False, True)
+        for place in PLACES
+    ],
+    PermissionAsked: [PermissionAsked(at) for at in TIMES],
+    PermissionRefused: [PermissionRefused(place) for place in PLACES],
+    ReminderDeclined: [ReminderDeclined(place) for place in PLACES],
+    ReminderCancelled: [ReminderCancelled(had, place) for had in (False, True) for place in PLACES],
+}  # fmt: skip
 """Examples of every outcome; a new outcome fails ``test_every_outcome_type_has_examples``."""
-ENDS_SESSION = (PlayedLast, Finished, Paused, Goodbye, Silent)
+ENDS_SESSION = (PlayedLast, Finished, Paused, Goodbye, Silent, PermissionAsked)
+REMINDER_ENDS = (
+    ReminderSet,
+    ReminderFailed,
+    PermissionRefused,
+    ReminderDeclined,
+    ReminderCancelled,
+)
+
+
+def ends_session(outcome: Outcome, kept: Kept) -> bool:
+    """Leaving, finishing (unless a daily reminder is offered over a finish that was recorded),
+    and the end of a reminder exchange outside a routine."""
+    if isinstance(outcome, PlayedLast | Finished) and outcome.offer_reminder:
+        return kept.saving is Saving.FAILED
+    if isinstance(outcome, REMINDER_ENDS):
+        return not isinstance(outcome.place, AtMove)
+    return isinstance(outcome, ENDS_SESSION)
+
+
 KEPT = [
     Kept(Saving.SAVED),
     Kept(Saving.FAILED, None),
@@ -174,11 +247,13 @@ def test_every_outcome_renders_as_speech_alexa_accepts(locale: str, kind: type) 
             where = (outcome, kept)
             reply = speaker.render(outcome, kept)
             root = check_ssml(reply.speech)
-            assert (text(root) == "") == isinstance(outcome, Silent), where
+            # Silent, and Alexa's own permission question: nothing of the skill's is said
+            assert (text(root) == "") == isinstance(outcome, Silent | PermissionAsked), where
+            assert (reply.ask_permission is not None) == isinstance(outcome, PermissionAsked)
             screen = reply.screen
             shown = [screen.title, screen.progress, screen.side, screen.hint, *screen.lines]
             assert not any("{" in line for line in shown), where
-            assert reply.ends_session == isinstance(outcome, ENDS_SESSION), where
+            assert reply.ends_session == ends_session(outcome, kept), where
             if not reply.ends_session:  # the session stays open: Alexa needs a reprompt
                 assert reply.reprompt is not None, where
                 assert text(check_ssml(reply.reprompt)), where

@@ -16,7 +16,9 @@ from upper_back.render.ssml import Ssml, join, pause, say, sentence, split_pause
 
 # Characters XML 1.0 can carry: no control characters and no lone surrogates.
 plain_text = st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)
-TEMPLATE_FIELDS = {"n", "name", "side", "total", "moves", "minutes", "count"}
+TEMPLATE_FIELDS = {
+    "n", "name", "side", "total", "moves", "minutes", "count", "week", "month", "time", "old"
+}  # fmt: skip
 
 
 def parse(body: str) -> ET.Element:

@@ -8,6 +8,8 @@ fails type-checking until navigation (and every other table over commands) handl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
+from enum import Enum
 
 from upper_back.core.cases import Case
 
@@ -117,10 +119,52 @@ class DailyMove(Case):
     """Just the daily move: the routine's last move (the bridge and reach-over) on its own."""
 
 
+class AskDays(Case):
+    """ "How am I doing", "what's my streak": the days done lately, and routines in all."""
+
+
+@dataclass(frozen=True)
+class SetReminder:
+    """ "Remind me every day at eight", "set a daily reminder", "change my reminder": ``at`` is
+    the local time asked for, None when none was said (then it is asked for)."""
+
+    at: time | None
+
+
+class CancelReminder(Case):
+    """ "Cancel my reminder", "stop reminding me"."""
+
+
+class Consent(Enum):
+    """The person's answer to Alexa's permission question (``Connections.Response``)."""
+
+    ACCEPTED = "accepted"
+    DENIED = "denied"
+    NOT_ANSWERED = "not_answered"
+    UNAVAILABLE = "unavailable"  # Alexa could not ask by voice (the request failed)
+
+
+@dataclass(frozen=True)
+class PermissionAnswered:
+    """Alexa asked for the reminders permission on the skill's behalf: ``consent`` is the
+    answer, ``at`` the reminder time the request carried (None if it came back unreadable)."""
+
+    consent: Consent
+    at: time | None
+
+
+@dataclass(frozen=True)
+class RemindersGone:
+    """Alexa reports reminders deleted (in the Alexa app, or by voice outside the skill)."""
+
+    tokens: tuple[str, ...]
+
+
 Command = (
     Launch | Start | Next | NextSide | Previous | Repeat | GoTo | Resume | Pause | AskProgress
     | Help | NotUnderstood | Stop | Yes | No | SessionEnd | Hurts | ChangeVersion | SetPace
-    | SetDetail | Quick | DailyMove
+    | SetDetail | Quick | DailyMove | AskDays | SetReminder | CancelReminder | PermissionAnswered
+    | RemindersGone
 )  # fmt: skip
 
 

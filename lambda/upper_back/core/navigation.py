@@ -8,13 +8,16 @@ does I/O. What must happen outside (a save) comes back as effects for the edge t
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import assert_never
 
 from upper_back.core.commands import (
+    AskDays,
     AskProgress,
+    CancelReminder,
     ChangeVersion,
     Command,
+    Consent,
     DailyMove,
     GoTo,
     Help,
@@ -25,19 +28,26 @@ from upper_back.core.commands import (
     No,
     NotUnderstood,
     Pause,
+    PermissionAnswered,
     Previous,
     Quick,
+    RemindersGone,
     Repeat,
     Resume,
     SessionEnd,
     SetDetail,
     SetPace,
+    SetReminder,
     Start,
     Stop,
     Yes,
 )
+from upper_back.core.habit import DAYS_KEPT, days_done, may_offer, with_day
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CreateReminder,
+    DaysReport,
+    DeleteReminder,
     DetailSet,
     Effect,
     Entry,
@@ -55,9 +65,17 @@ from upper_back.core.outcomes import (
     PaceSet,
     PainStop,
     Paused,
+    PermissionRefused,
     Played,
     PlayedLast,
     ProgressReport,
+    ReminderCancelled,
+    ReminderDeclined,
+    ReminderFailed,
+    ReminderProblem,
+    ReminderProposed,
+    ReminderSet,
+    ReminderTimeAsked,
     SaveState,
     Silent,
     WelcomeBack,
@@ -65,17 +83,35 @@ from upper_back.core.outcomes import (
     WelcomeBackDone,
     WelcomeNew,
 )
-from upper_back.core.state import AtMove, Kind, Layout, NotStarted, Place, Question, UserState
+from upper_back.core.state import (
+    OFFER_GAP_DAYS,
+    Asked,
+    AtMove,
+    ConfirmReminder,
+    Kind,
+    Layout,
+    NotStarted,
+    Place,
+    Question,
+    UserState,
+)
 
 
 @dataclass(frozen=True)
 class Context:
-    """What a step may know besides the state: the routine's shape, the request's time and the
-    moves' ids (preferences name moves by id)."""
+    """What a step may know besides the state: the routine's shape, the request's time, the
+    moves' ids (preferences name moves by id) and the person's local date (the edge works it out
+    from the device's time zone; the request's UTC date when it is not given)."""
 
     layout: Layout
     now: datetime
     ids: tuple[str, ...] = ()
+    today: date | None = None
+
+    @property
+    def day(self) -> date:
+        """The person's local date."""
+        return self.today if self.today is not None else self.now.date()
 
     def move_id(self, move: int) -> str:
         """The id of move ``move`` (0-based); a stand-in when the context names no ids."""
@@ -87,7 +123,7 @@ class Transition:
     """The state after a step, the question the reply asks, what happened, and what to do."""
 
     state: UserState
-    question: Question
+    question: Asked
     outcome: Outcome
     effects: tuple[Effect, ...] = ()
 
@@ -105,15 +141,24 @@ _YES: dict[Question, Command] = {
 }
 _AFTER_PAIN = (Question.EASIER, Question.SKIP)
 _CARRIES_QUESTION = (
-    NoOtherSide, ProgressReport, HelpGiven, Misheard, PainStop, NoMoveToAdjust, PaceSet, DetailSet
+    NoOtherSide, ProgressReport, HelpGiven, Misheard, PainStop, NoMoveToAdjust, PaceSet, DetailSet,
+    DaysReport,
 )  # fmt: skip
 """Outcomes that say the question still open, so it is the one the reply asks."""
 
 
-def step(state: UserState, question: Question, command: Command, context: Context) -> Transition:
-    """Answer ``command`` from ``state`` with ``question`` pending. Never raises."""
+def step(state: UserState, asked: Asked, command: Command, context: Context) -> Transition:
+    """Answer ``command`` from ``state`` with ``asked`` pending. Never raises."""
     layout = context.layout
     valid = replace(state, place=_valid(layout, state.place))
+    if _about_reminder(asked):
+        answered = _reminder_talk(context, valid, asked, command)
+        if answered is not None:
+            return _transition(state, *answered)
+    # Anything else leaves a reminder question behind (it is asked again only when asked for).
+    question = Question.NONE
+    if isinstance(asked, Question) and not _about_reminder(asked):
+        question = asked
     if isinstance(command, Yes):
         command = _YES.get(question, NotUnderstood())
     elif isinstance(command, Resume) and question in (Question.NEXT, Question.GO_ON):
@@ -122,15 +167,59 @@ def step(state: UserState, question: Question, command: Command, context: Contex
         command = Resume()
     after, asked, outcome = _answer(context, valid, question, command)
     if isinstance(outcome, Played):
-        after, asked, outcome = _played(layout, valid, question, after, outcome)
+        after, asked, outcome = _played(context, valid, question, after, outcome)
     elif asked is Question.NEXT:
         # Only a set just heard to its end asks NEXT (a lapse then counts it as finished): after
         # anything else ("how many are left", help, "slower"), the set may have been cut short.
         asked = Question.GO_ON
         if isinstance(outcome, _CARRIES_QUESTION):
             outcome = replace(outcome, question=asked)
-    effects: tuple[Effect, ...] = (SaveState(),) if after != state else ()
-    return Transition(after, asked, outcome, effects)
+    return _transition(state, after, asked, outcome)
+
+
+def _transition(before: UserState, after: UserState, asked: Asked, outcome: Outcome) -> Transition:
+    """The transition, with its effects: the reminder call the outcome depends on (its answer
+    settles the outcome, ``core.reminders``), and a save when the stored state changed."""
+    effects: list[Effect] = []
+    reminder = before.habit.reminder
+    match outcome:
+        case ReminderSet(at=at):
+            effects.append(CreateReminder(at, None if reminder is None else reminder.token))
+        case ReminderCancelled(had=True) if reminder is not None:
+            effects.append(DeleteReminder(reminder.token))
+    if after != before:
+        effects.append(SaveState())
+    return Transition(after, asked, outcome, tuple(effects))
+
+
+def _about_reminder(asked: Asked) -> bool:
+    return isinstance(asked, ConfirmReminder) or asked in (Question.REMIND, Question.REMIND_WHEN)
+
+
+def _after_reminder(place: Place) -> Question:
+    """The question after a reminder exchange: mid-routine, whether to go on."""
+    return Question.GO_ON if isinstance(place, AtMove) else Question.NONE
+
+
+def _reminder_talk(
+    context: Context, state: UserState, asked: Asked, command: Command
+) -> tuple[UserState, Asked, Outcome] | None:
+    """Yes, no, or not understood while a reminder question is open; None for anything else
+    (answered as usual, the question dropped)."""
+    place = state.place
+    current = None if state.habit.reminder is None else state.habit.reminder.at
+    match command:
+        case Yes() if isinstance(asked, ConfirmReminder):
+            return state, _after_reminder(place), ReminderSet(asked.at, place)
+        case Yes():
+            return state, Question.REMIND_WHEN, ReminderTimeAsked(current)
+        case No():
+            # The offer's date is already stored: no new offer for OFFER_GAP_DAYS days.
+            return state, _after_reminder(place), ReminderDeclined(place)
+        case NotUnderstood() if asked is Question.REMIND_WHEN:
+            return state, Question.REMIND_WHEN, ReminderTimeAsked(current, again=True)
+        case _:
+            return None
 
 
 def _valid(layout: Layout, place: Place) -> Place:
@@ -147,7 +236,7 @@ def _valid(layout: Layout, place: Place) -> Place:
 
 
 def _played(
-    layout: Layout, before: UserState, question: Question, after: UserState, outcome: Played
+    context: Context, before: UserState, question: Question, after: UserState, outcome: Played
 ) -> tuple[UserState, Question, Outcome]:
     """Details every played part shares: the safety line for somebody new who went straight in,
     and the routine's last part, which finishes it in the same reply."""
@@ -159,6 +248,7 @@ def _played(
     # Once per routine, early: "Alexa, pause" and "Alexa, stop" work at any time.
     hint = outcome.entry in (Entry.STARTED, Entry.FRESH_START)
     outcome = replace(outcome, safety_first=new, pause_hint=hint)
+    layout = context.layout
     if (outcome.at.move, outcome.at.part) != (len(layout) - 1, layout[-1] - 1):
         return after, Question.NEXT, outcome
     # Doing the last part is finishing: store it as done now, so stopping, walking away or not
@@ -169,8 +259,13 @@ def _played(
     completed = before.progress.completed + counted
     quick = before.progress.quick + (counted and outcome.at.kind is Kind.QUICK)
     place = before.place if daily else NotStarted()
-    progress = replace(after.progress, completed=completed, quick=quick)
+    # A day done: the routine, the quick run, or the daily move on its own (README).
+    days = with_day(after.progress.days, context.day, DAYS_KEPT)
+    progress = replace(after.progress, completed=completed, quick=quick, days=days)
     done = replace(after, place=place, progress=progress)
+    offer = counted and may_offer(done.habit, context.day, OFFER_GAP_DAYS)
+    if offer:
+        done = replace(done, habit=replace(done.habit, offered=context.day))
     last = PlayedLast(
         outcome.at,
         outcome.entry,
@@ -178,8 +273,10 @@ def _played(
         new,
         finished=completed if counted else None,
         pause_hint=hint,
+        days=days_done(days, context.day, completed),
+        offer_reminder=offer,
     )
-    return done, Question.NONE, last
+    return done, Question.REMIND if offer else Question.NONE, last
 
 
 def _full_runs(state: UserState) -> int:
@@ -199,12 +296,12 @@ def _play(
 
 def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
     context: Context, state: UserState, question: Question, command: Command
-) -> tuple[UserState, Question, Outcome]:
+) -> tuple[UserState, Asked, Outcome]:
     layout = context.layout
     place = state.place
     match command:
         case Launch():
-            return _launch(state)
+            return _launch(context, state)
         case Start():
             return _play(state, 0, Entry.STARTED, kind=Kind.FULL)
         case Quick():
@@ -213,19 +310,19 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
             return _play(state, len(layout) - 1, Entry.DAILY, kind=Kind.FULL)
         case Next() if question in _AFTER_PAIN and isinstance(place, AtMove):
             # "Skip" after "that hurts": on to the next move, not the other side of this one.
-            return _next(layout, replace(state, place=replace(place, part=layout[place.move] - 1)))
+            return _next(context, replace(state, place=replace(place, part=layout[place.move] - 1)))
         case Next():
-            return _next(layout, state)
+            return _next(context, state)
         case NextSide():
             if isinstance(place, AtMove) and place.part + 1 < layout[place.move]:
-                return _next(layout, state)
+                return _next(context, state)
             return state, question, NoOtherSide(place, question)
         case Previous():
             return _previous(layout, state, question)
         case Repeat():
             if isinstance(place, AtMove) and question not in (Question.RESUME, Question.RESTART):
                 return _play(state, place.move, Entry.AGAIN, place.part)
-            return _launch(state)
+            return _launch(context, state)
         case GoTo(move=target):
             if target is None or not 0 <= target < len(layout):
                 asked = None if target is None else target + 1
@@ -233,7 +330,7 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
             return _play(state, target, Entry.AGAIN)
         case Resume():
             if isinstance(place, AtMove) and place.done:
-                return _next(layout, state)  # the set was finished: nothing is replayed
+                return _next(context, state)  # the set was finished: nothing is replayed
             if isinstance(place, AtMove):
                 return _play(state, place.move, Entry.RESUMED, place.part)
             return _play(state, 0, Entry.FRESH_START)
@@ -281,21 +378,85 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
         case SetDetail(detail=detail):
             detailed = replace(state, preferences=replace(state.preferences, detail=detail))
             return detailed, question, DetailSet(detail, place, question)
+        case AskDays() | SetReminder() | CancelReminder() | PermissionAnswered() | RemindersGone():
+            return _habit(context, state, question, command)
         case _:
             assert_never(command)
 
 
-def _launch(state: UserState) -> tuple[UserState, Question, Outcome]:
+def _habit(
+    context: Context,
+    state: UserState,
+    question: Question,
+    command: AskDays | SetReminder | CancelReminder | PermissionAnswered | RemindersGone,
+) -> tuple[UserState, Asked, Outcome]:
+    """The daily habit's commands: how the days stand, and the daily reminder."""
+    place = state.place
+    match command:
+        case AskDays():
+            progress = state.progress
+            days = days_done(progress.days, context.day, progress.completed)
+            return state, question, DaysReport(days, place, question)
+        case SetReminder(at=at):
+            current = None if state.habit.reminder is None else state.habit.reminder.at
+            if at is None:
+                return state, Question.REMIND_WHEN, ReminderTimeAsked(current)
+            # Asking for one is consent to be asked: the time and recurrence are restated
+            # for a yes before anything is created.
+            return state, ConfirmReminder(at), ReminderProposed(at, current)
+        case CancelReminder():
+            had = state.habit.reminder is not None
+            return state, _after_reminder(place), ReminderCancelled(had, place)
+        case PermissionAnswered(consent=consent, at=at):
+            return _permission(context, state, consent, at)
+        case RemindersGone(tokens=tokens):
+            reminder = state.habit.reminder
+            if reminder is not None and reminder.token in tokens:
+                state = replace(state, habit=replace(state.habit, reminder=None))
+            return state, question, Silent()
+        case _:
+            assert_never(command)
+
+
+def _permission(
+    context: Context, state: UserState, consent: Consent, at: time | None
+) -> tuple[UserState, Question, Outcome]:
+    """Alexa's permission question answered: create the reminder the person agreed to (its time
+    came back with the answer), or take the refusal once, plainly, and never offer again."""
+    place = state.place
+    match consent:
+        case Consent.ACCEPTED if at is not None:
+            return state, _after_reminder(place), ReminderSet(at, place)
+        case Consent.ACCEPTED:
+            current = None if state.habit.reminder is None else state.habit.reminder.at
+            return state, Question.REMIND_WHEN, ReminderTimeAsked(current)
+        case Consent.DENIED:
+            quiet = replace(state.habit, quiet=True, offered=context.day)
+            return replace(state, habit=quiet), _after_reminder(place), PermissionRefused(place)
+        case Consent.NOT_ANSWERED:
+            return state, _after_reminder(place), ReminderDeclined(place)
+        case Consent.UNAVAILABLE:
+            # No voice consent here: the Alexa app's card asks instead.
+            failed = ReminderFailed(ReminderProblem.NO_PERMISSION, False, place)
+            return state, _after_reminder(place), failed
+        case _:
+            assert_never(consent)
+
+
+def _launch(context: Context, state: UserState) -> tuple[UserState, Question, Outcome]:
     if isinstance(state.place, AtMove) and state.place.done:
         return state, Question.NEXT, WelcomeBackAfterSet(state.place)
     if isinstance(state.place, AtMove):
         return state, Question.RESUME, WelcomeBack(state.place)
     if state.progress.completed:
-        return state, Question.START, WelcomeBackDone(state.progress.completed)
+        progress = state.progress
+        days = days_done(progress.days, context.day, progress.completed)
+        return state, Question.START, WelcomeBackDone(progress.completed, days)
     return state, Question.START, WelcomeNew()
 
 
-def _next(layout: Layout, state: UserState) -> tuple[UserState, Question, Outcome]:
+def _next(context: Context, state: UserState) -> tuple[UserState, Question, Outcome]:
+    layout = context.layout
     place = state.place
     if not isinstance(place, AtMove):
         return _play(state, 0, Entry.STARTED)
@@ -306,9 +467,14 @@ def _next(layout: Layout, state: UserState) -> tuple[UserState, Question, Outcom
     # Past the last part (the last move skipped after "that hurts"): the routine is done.
     count = state.progress.completed + 1
     quick = state.progress.quick + (place.kind is Kind.QUICK)
-    progress = replace(state.progress, completed=count, quick=quick)
+    days = with_day(state.progress.days, context.day, DAYS_KEPT)
+    progress = replace(state.progress, completed=count, quick=quick, days=days)
     done = replace(state, place=NotStarted(), progress=progress)
-    return done, Question.NONE, Finished(count)
+    offer = may_offer(done.habit, context.day, OFFER_GAP_DAYS)
+    if offer:
+        done = replace(done, habit=replace(done.habit, offered=context.day))
+    finished = Finished(count, days_done(days, context.day, count), offer)
+    return done, Question.REMIND if offer else Question.NONE, finished
 
 
 def _previous(
@@ -347,5 +513,7 @@ def _no(state: UserState, question: Question) -> tuple[UserState, Question, Outc
             return state, question, Misheard(state.place, question)
         case Question.START | Question.RESTART:
             return state, Question.NONE, Goodbye(state.place)
+        case Question.REMIND | Question.REMIND_WHEN:  # answered in _reminder_talk first
+            return state, _after_reminder(state.place), ReminderDeclined(state.place)
         case _:
             assert_never(question)

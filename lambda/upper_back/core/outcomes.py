@@ -8,9 +8,11 @@ including the place it must speak of; the renderer, the metrics and the logs ``m
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import time
 from enum import Enum
 
 from upper_back.core.cases import Case
+from upper_back.core.habit import DaysDone
 from upper_back.core.state import AtMove, Place, Question
 
 
@@ -48,9 +50,11 @@ class WelcomeBackAfterSet:
 
 @dataclass(frozen=True)
 class WelcomeBackDone:
-    """Opened by somebody who has finished ``completed`` routines and has none under way."""
+    """Opened by somebody who has finished ``completed`` routines and has none under way;
+    ``days``: how their days stand (said when there is something good to say)."""
 
     completed: int
+    days: DaysDone | None = None
 
 
 @dataclass(frozen=True)
@@ -77,13 +81,18 @@ class PlayedLast:
     safety_first: bool = False
     finished: int | None = None
     pause_hint: bool = False
+    days: DaysDone | None = None
+    offer_reminder: bool = False
 
 
 @dataclass(frozen=True)
 class Finished:
-    """The routine was completed; ``count`` routines done in all."""
+    """The routine was completed; ``count`` routines done in all. ``days``: the days done,
+    today included; ``offer_reminder``: a daily reminder is offered (the question REMIND)."""
 
     count: int
+    days: DaysDone | None = None
+    offer_reminder: bool = False
 
 
 class NotStartedYet(Case):
@@ -196,11 +205,97 @@ class Silent(Case):
     """Nothing to say (the session has already ended)."""
 
 
+@dataclass(frozen=True)
+class DaysReport:
+    """ "How am I doing": the days done lately and routines in all, then the question open."""
+
+    days: DaysDone
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
+class ReminderTimeAsked:
+    """A daily reminder was asked for (or accepted) without a time: what time of day?
+    ``current``: the time of the one already set (said); ``again``: what was said to the
+    question was not a time."""
+
+    current: time | None
+    again: bool = False
+
+
+@dataclass(frozen=True)
+class ReminderProposed:
+    """The reminder restated for a yes (the question ``ConfirmReminder``): every day at ``at``;
+    ``current``: the time of the reminder it would replace."""
+
+    at: time
+    current: time | None
+
+
+@dataclass(frozen=True)
+class ReminderSet:
+    """The daily reminder at ``at`` was created (and any earlier one removed)."""
+
+    at: time
+    place: Place
+
+
+class ReminderProblem(Enum):
+    """Why Alexa did not set (or remove) a reminder."""
+
+    NO_PERMISSION = "no_permission"  # 401: the permission is missing; a card asks for it
+    UNSUPPORTED = "unsupported"  # 403: this device cannot have reminders
+    UNAVAILABLE = "unavailable"  # anything else (429, 5xx, no answer in time): not right now
+
+
+@dataclass(frozen=True)
+class ReminderFailed:
+    """A reminder could not be set (``cancelling`` False) or removed (True), and why."""
+
+    problem: ReminderProblem
+    cancelling: bool
+    place: Place
+
+
+@dataclass(frozen=True)
+class PermissionAsked:
+    """The permission is missing: Alexa asks for it, by voice, for a reminder at ``at``."""
+
+    at: time
+
+
+@dataclass(frozen=True)
+class PermissionRefused:
+    """The person said no to the permission (or could not give it by voice): said once,
+    plainly, with where to turn it on; the skill will not offer a reminder again."""
+
+    place: Place
+    by_voice: bool = True
+
+
+@dataclass(frozen=True)
+class ReminderDeclined:
+    """No reminder after all ("no" to the offer or to the time restated)."""
+
+    place: Place
+
+
+@dataclass(frozen=True)
+class ReminderCancelled:
+    """The daily reminder was removed; ``had``: there was one to remove."""
+
+    had: bool
+    place: Place
+
+
 Outcome = (
     WelcomeNew | WelcomeBack | WelcomeBackDone | Played | PlayedLast | Finished | NotStartedYet
     | AlreadyAtFirst | NoSuchMove | NoOtherSide | OfferRestart | NotNow | Paused | Goodbye
     | ProgressReport | HelpGiven | Misheard | Silent | WelcomeBackAfterSet | PainStop
-    | NoMoveToAdjust | PaceSet | DetailSet
+    | NoMoveToAdjust | PaceSet | DetailSet | DaysReport | ReminderTimeAsked | ReminderProposed
+    | ReminderSet | ReminderFailed | PermissionAsked | PermissionRefused | ReminderDeclined
+    | ReminderCancelled
 )  # fmt: skip
 
 
@@ -208,5 +303,22 @@ class SaveState(Case):
     """The stored part of the state changed: write it (against the expected revision)."""
 
 
-Effect = SaveState
-"""What the edge runs after a step. Later features add cases (a reminder to create)."""
+@dataclass(frozen=True)
+class CreateReminder:
+    """Ask Alexa for a daily reminder at local time ``at``; ``replacing``: the token of the
+    person's current reminder, deleted first (never two daily reminders)."""
+
+    at: time
+    replacing: str | None = None
+
+
+@dataclass(frozen=True)
+class DeleteReminder:
+    """Ask Alexa to delete the reminder named ``token``."""
+
+    token: str
+
+
+Effect = SaveState | CreateReminder | DeleteReminder
+"""What the edge runs after a step: the reminder calls first (their answers settle the state),
+then the save."""

@@ -9,7 +9,10 @@ only ints and strings are written). Its ``schema`` says which shape it has:
   session can recognise its own write whose answer was lost. Fields added since, each with a
   default (so no new version): ``place.kind`` ("quick"; absent for the full run), ``place.done``
   (true: the set there was finished before the session lapsed), ``preferences.pace``,
-  ``preferences.variants`` (move id -> version) and ``preferences.detail``.
+  ``preferences.variants`` (move id -> version), ``preferences.detail``, ``progress.days`` (local
+  ISO dates done) and ``habit`` (``zone``, the IANA time zone last looked up; ``reminder``, the
+  daily reminder's ``at`` "HH:MM" and Alexa's ``token``; ``offered``, the ISO date a reminder was
+  last offered; ``quiet``, true once the person refused the permission).
 
 Older records go through the upgrade chain (``UPGRADES``) one version at a time, keeping
 everything they hold. A field added with a default needs no new version. A record whose version
@@ -23,35 +26,41 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from upper_back.core.habit import DAYS_KEPT
 from upper_back.core.routine import Routine
 from upper_back.core.state import (
     AtMove,
+    Habit,
     Kind,
     NotStarted,
     Place,
     Preferences,
     Progress,
+    Reminder,
     UserState,
 )
 
 SCHEMA_VERSION = 2
 MAX_COUNT = 1_000_000
 """Completed-routine counts above this are treated as damage."""
-MAX_DAYS = 60
-"""Local dates kept in ``progress.days``: enough for "N of the last 30 days" with room."""
+MAX_DAYS = DAYS_KEPT
+"""Local dates kept in ``progress.days``."""
+MAX_TEXT = 200
+"""Longest zone name or reminder token read back; anything longer is treated as damage."""
 KNOWN_FIELDS = frozenset(
-    {"schema", "revision", "writer", "updated_at", "place", "progress", "preferences"}
+    {"schema", "revision", "writer", "updated_at", "place", "progress", "preferences", "habit"}
 )
 """Top-level fields this version reads; any other is carried through a save untouched."""
 KNOWN_PART_FIELDS = {
     "place": frozenset({"move", "side", "kind", "done"}),
     "progress": frozenset({"completed", "days", "quick"}),
     "preferences": frozenset({"pace", "variants", "detail"}),
+    "habit": frozenset({"zone", "reminder", "offered", "quiet"}),
 }
 """Fields this version reads inside each part; any other is kept too (under ``extra[part]``)."""
 
@@ -171,6 +180,44 @@ def _preferences(raw: Any) -> Preferences:
     )
 
 
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and 0 < len(value) <= MAX_TEXT else None
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _time(value: Any) -> time | None:
+    """A "HH:MM" time of day; anything else (seconds, an offset, damage) is None."""
+    if not (isinstance(value, str) and len(value) == 5):
+        return None
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _habit(raw: Any) -> Habit:
+    """The habit part; each field on its own, so a damaged one costs only itself (a reminder
+    without a readable time or token is forgotten: it can be set again, never doubled, since
+    Alexa's copy is deleted only by token)."""
+    if not isinstance(raw, Mapping):
+        return Habit()
+    reminder = raw.get("reminder")
+    at = _time(reminder.get("at")) if isinstance(reminder, Mapping) else None
+    token = _text(reminder.get("token")) if isinstance(reminder, Mapping) else None
+    return Habit(
+        zone=_text(raw.get("zone")),
+        reminder=Reminder(at, token) if at is not None and token is not None else None,
+        offered=_date(raw.get("offered")),
+        quiet=raw.get("quiet") is True,
+    )
+
+
 def _upgrade(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], int] | None:
     """The record in the current shape and the version it was written with; None when its
     version is not one that ever shipped (not a whole number, or below 1)."""
@@ -199,7 +246,9 @@ def decode(raw: Any, routine: Routine) -> Stored:
     progress, progress_issue = _progress(record.get("progress"))
     writer = record.get("writer")
     return Stored(
-        state=UserState(place, progress, _preferences(record.get("preferences"))),
+        state=UserState(
+            place, progress, _preferences(record.get("preferences")), _habit(record.get("habit"))
+        ),
         revision=revision,
         writer=writer if isinstance(writer, str) else None,
         extra=_unknown(record),
@@ -278,6 +327,9 @@ def encode(
         progress=_with(extra, "progress", _progress_fields(state.progress, days)),
         preferences=_with(extra, "preferences", _encode_preferences(state.preferences)),
     )
+    habit = _with(extra, "habit", _encode_habit(state.habit))
+    if habit:
+        record["habit"] = habit
     place = _encode_place(state.place, routine)
     if place is not None:
         # Unknown fields of a place belong to that place: kept while the person is still there.
@@ -289,6 +341,21 @@ def encode(
         else:
             record["place"] = place
     return record
+
+
+def _encode_habit(habit: Habit) -> dict[str, Any]:
+    """The habit part, its unset fields left out (nothing at all for somebody new)."""
+    encoded: dict[str, Any] = {}
+    if habit.zone is not None:
+        encoded["zone"] = habit.zone
+    if habit.reminder is not None:
+        at = habit.reminder.at.isoformat(timespec="minutes")
+        encoded["reminder"] = {"at": at, "token": habit.reminder.token}
+    if habit.offered is not None:
+        encoded["offered"] = habit.offered.isoformat()
+    if habit.quiet:
+        encoded["quiet"] = True
+    return encoded
 
 
 def _encode_preferences(preferences: Preferences) -> dict[str, Any]:

@@ -11,13 +11,21 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, assert_never
 
 from upper_back.core.record import Stored, decode, encode, whole
 from upper_back.core.routine import Routine
-from upper_back.core.state import AtMove, NotStarted, Place, Question, UserState
+from upper_back.core.state import (
+    Asked,
+    AtMove,
+    ConfirmReminder,
+    NotStarted,
+    Place,
+    Question,
+    UserState,
+)
 
 SESSION_KEY = "upper_back"
 
@@ -68,7 +76,7 @@ class SessionCopy:
 
     state: UserState = field(default_factory=UserState)
     extra: Mapping[str, Any] = field(default_factory=dict)
-    question: Question = Question.NONE
+    question: Asked = Question.NONE
     sync: Sync = field(default_factory=lambda: Synced(0))
 
 
@@ -194,11 +202,42 @@ def to_session(copy: SessionCopy, routine: Routine, writer: str, now: datetime) 
         now=now,
         extra=_json_safe(copy.extra),
     )
-    record.update(question=copy.question.value, **_sync_json(copy.sync, copy.state.place))
+    record.update(_question_json(copy.question), **_sync_json(copy.sync, copy.state.place))
     return {SESSION_KEY: record}
 
 
-SESSION_ONLY = ("question", "owed", "loaded", "read_only", "saved_place", "counted_from")
+CONFIRM_REMINDER = "confirm_reminder"
+"""The session's name for the question ``ConfirmReminder``; its time travels as ``proposal``."""
+
+
+def _question_json(asked: Asked) -> dict[str, str]:
+    match asked:
+        case ConfirmReminder(at=at):
+            return {"question": CONFIRM_REMINDER, "proposal": at.isoformat(timespec="minutes")}
+        case Question():
+            return {"question": asked.value}
+        case _:
+            assert_never(asked)
+
+
+def _question_from(raw: Mapping[str, Any]) -> Asked:
+    """The question pending; a damaged one (or a proposal without a readable time) is none."""
+    value = raw.get("question", Question.NONE.value)
+    if value == CONFIRM_REMINDER:
+        proposal = raw.get("proposal")
+        try:
+            return ConfirmReminder(time.fromisoformat(str(proposal)))
+        except ValueError:
+            return Question.NONE
+    try:
+        return Question(value)
+    except (TypeError, ValueError):
+        return Question.NONE
+
+
+SESSION_ONLY = (
+    "question", "proposal", "owed", "loaded", "read_only", "saved_place", "counted_from"
+)  # fmt: skip
 """Keys of the session copy that are not record fields."""
 FIRST_RELEASE_ONLY = ("unsaved", "verified")
 """The first release's session-only keys, in a copy with ``schema`` 1 only."""
@@ -214,8 +253,5 @@ def from_session(attributes: Mapping[str, Any] | None, routine: Routine) -> Sess
     stored: Stored = decode(_from_json(record), routine)
     if stored.issue is not None:
         return None
-    try:
-        question = Question(raw.get("question", Question.NONE.value))
-    except (TypeError, ValueError):
-        question = Question.NONE
+    question = _question_from(raw)
     return SessionCopy(stored.state, stored.extra, question, _sync_from(raw, stored, routine))

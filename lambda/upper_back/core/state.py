@@ -4,7 +4,9 @@
   move whose sides are coached one response at a time), in the full or the quick run, and whether
   that part's set was heard to its end before the session lapsed. A place is never "move 3" when
   no routine is under way.
-- ``Progress``: what they have done over time (routines finished; room for the local dates done).
+- ``Progress``: what they have done over time (routines finished, the local dates done).
+- ``Habit``: what keeps the daily habit going: the device's last known time zone, the daily
+  reminder they asked for, and when one was last offered.
 - ``Preferences``: how they like to be coached (pace, per-move versions, detail). Never anything
   about their health: "that hurts" changes a version, it is not recorded.
 - ``Question``: the yes/no question the last reply asked. It lives in the session only.
@@ -15,7 +17,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, time
 from enum import Enum
 
 
@@ -49,8 +51,8 @@ Place = NotStarted | AtMove
 
 @dataclass(frozen=True)
 class Progress:
-    """Progress over time. ``days`` holds local dates on which a routine was done, newest last
-    (filled by the habit feature; kept through every save)."""
+    """Progress over time. ``days`` holds the person's local dates on which they did the
+    routine, the quick run or the daily move (a bounded window, oldest first)."""
 
     completed: int = 0
     days: tuple[date, ...] = ()
@@ -89,12 +91,40 @@ class Preferences:
 
 
 @dataclass(frozen=True)
+class Reminder:
+    """The daily reminder the person agreed to: its local time of day and the token Alexa gave
+    it (deleting it needs the token; the reminder cannot be read back)."""
+
+    at: time
+    token: str
+
+
+@dataclass(frozen=True)
+class Habit:
+    """What keeps the daily habit going. ``zone``: the device's time zone as last looked up
+    (the fallback when a lookup fails). ``reminder``: the one daily reminder, if any.
+    ``offered``: the local date a reminder was last offered (or declined), so the offer is not
+    repeated within ``OFFER_GAP_DAYS``. ``quiet``: the person refused the permission, so the
+    skill never offers a reminder on its own again (asking for one still works)."""
+
+    zone: str | None = None
+    reminder: Reminder | None = None
+    offered: date | None = None
+    quiet: bool = False
+
+
+OFFER_GAP_DAYS = 7
+"""Days after an offer (or a "no") before a reminder is offered again."""
+
+
+@dataclass(frozen=True)
 class UserState:
     """Everything stored for one person."""
 
     place: Place = field(default_factory=NotStarted)
     progress: Progress = field(default_factory=Progress)
     preferences: Preferences = field(default_factory=Preferences)
+    habit: Habit = field(default_factory=Habit)
 
 
 class Question(Enum):
@@ -109,6 +139,20 @@ class Question(Enum):
     GO_ON = "go_on"
     EASIER = "easier"  # after "that hurts": shall we try the easier version (or skip)?
     SKIP = "skip"  # after "that hurts" in the easier version already: shall we skip this move?
+    REMIND = "remind"  # after a finished routine: would you like a daily reminder?
+    REMIND_WHEN = "remind_when"  # what time should the daily reminder be?
+
+
+@dataclass(frozen=True)
+class ConfirmReminder:
+    """The question "a reminder every day at ``at``: shall I set it?", which carries its time
+    (certification asks for a yes to the time and recurrence restated)."""
+
+    at: time
+
+
+Asked = Question | ConfirmReminder
+"""The question pending after a reply: a plain one, or one that carries what it proposes."""
 
 
 Layout = tuple[int, ...]

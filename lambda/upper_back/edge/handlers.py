@@ -22,8 +22,16 @@ from ask_sdk_model import IntentRequest, Response
 from ask_sdk_runtime.exceptions import DispatchException
 
 from upper_back.adapters.port import ProgressStore
-from upper_back.core.commands import Launch, NotUnderstood, SessionEnd
+from upper_back.core.commands import (
+    Consent,
+    Launch,
+    NotUnderstood,
+    PermissionAnswered,
+    RemindersGone,
+    SessionEnd,
+)
 from upper_back.edge import observability
+from upper_back.edge.alexa_services import time_from_token
 from upper_back.edge.intents import command_for
 from upper_back.edge.respond import has_screen, to_response
 from upper_back.edge.turn import Turns
@@ -37,16 +45,16 @@ SESSION_ENDED = "SessionEndedRequest"
 LAPSED = "EXCEEDED_MAX_REPROMPTS"
 SKILL_ENABLED = "AlexaSkillEvent.SkillEnabled"
 SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
+CONNECTIONS_RESPONSE = "Connections.Response"
+REMINDER_DELETED = "Reminders.ReminderDeleted"
+ASK_FOR = "AskFor"
 NOT_ACTED_ON = frozenset(
     {
         # A tap on the screen: the document has no buttons that send events yet.
         "Alexa.Presentation.APL.UserEvent",
-        # The answer to a permission or purchase request the skill has not made yet.
-        "Connections.Response",
-        # Reminder events: the skill creates no reminders yet.
+        # Reminder events that change nothing the skill keeps (it keeps the token only).
         "Reminders.ReminderCreated",
         "Reminders.ReminderUpdated",
-        "Reminders.ReminderDeleted",
         "Reminders.ReminderStarted",
         "Reminders.ReminderStatusChanged",
         # Alexa reporting that a response of ours was invalid: logged, never answered.
@@ -131,6 +139,53 @@ class SessionEndedHandler(_Handles):
         # Alexa gave up after the reprompt: the person heard the whole reply (a set) and walked
         # away, as opposed to saying stop (USER_INITIATED), which may have cut the set short.
         return self.turns.run(handler_input, SessionEnd(lapsed=reason == LAPSED))
+
+
+class PermissionAnswerHandler(_Handles):
+    """Alexa asked the person for the reminders permission (``Connections.SendRequest``) and
+    sends the answer: accepted (create the reminder at the time the token carries), denied, or
+    not answered; a request that failed (no voice consent here) falls back to the card. The
+    answer to any other connection is acknowledged and not acted on."""
+
+    request_type = CONNECTIONS_RESPONSE
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request: Any = handler_input.request_envelope.request
+        if getattr(request, "name", None) != ASK_FOR:
+            log.info(
+                "request not acted on",
+                extra={"request_type": CONNECTIONS_RESPONSE, "connection": str(request.name)[:40]},
+            )
+            return Response()
+        code = str(getattr(getattr(request, "status", None), "code", "") or "")
+        payload = request.payload if isinstance(request.payload, dict) else {}
+        status = str(payload.get("status", "")).upper()
+        consent = (
+            Consent.UNAVAILABLE
+            if code not in ("", "200")
+            else {"ACCEPTED": Consent.ACCEPTED, "DENIED": Consent.DENIED}.get(
+                status, Consent.NOT_ANSWERED
+            )
+        )
+        log.info("permission answered", extra={"consent": consent.value, "code": code[:10]})
+        return self.turns.run(
+            handler_input, PermissionAnswered(consent, time_from_token(request.token))
+        )
+
+
+class RemindersDeletedHandler(_Handles):
+    """Reminders deleted outside the skill (in the Alexa app): forget the token, so "set a
+    daily reminder" makes a new one instead of trying to replace one that is gone. Sent
+    without a session."""
+
+    request_type = REMINDER_DELETED
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request: Any = handler_input.request_envelope.request
+        tokens = getattr(getattr(request, "body", None), "alert_tokens", None) or []
+        gone = tuple(str(token) for token in tokens if isinstance(token, str))
+        log.info("reminders deleted", extra={"request_type": REMINDER_DELETED, "count": len(gone)})
+        return self.turns.run(handler_input, RemindersGone(gone))
 
 
 class SkillEnabledHandler(AbstractRequestHandler):

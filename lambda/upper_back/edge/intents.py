@@ -8,13 +8,16 @@ being declared. ``GoToMoveIntent`` is the one intent whose command carries data 
 from __future__ import annotations
 
 import re
+from datetime import time
 from typing import Any
 
 from ask_sdk_model import IntentRequest
 from ask_sdk_model.slu.entityresolution import StatusCode
 
 from upper_back.core.commands import (
+    AskDays,
     AskProgress,
+    CancelReminder,
     ChangeVersion,
     Command,
     DailyMove,
@@ -32,6 +35,7 @@ from upper_back.core.commands import (
     Resume,
     SetDetail,
     SetPace,
+    SetReminder,
     Start,
     Stop,
     Yes,
@@ -43,9 +47,12 @@ NUMBER_SLOT = "number"
 ORDINAL_SLOT = "ordinal"
 MOVE_SLOT_TYPE = "MoveName"
 GO_TO_MOVE = "GoToMoveIntent"
+SET_REMINDER = "SetReminderIntent"
+TIME_SLOT = "time"
 _DIGITS = re.compile(r"^\d{1,4}$")
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
-INTENT_COMMANDS: dict[str, Command | type[GoTo]] = {
+INTENT_COMMANDS: dict[str, Command | type[GoTo] | type[SetReminder]] = {
     "StartRoutineIntent": Start(),
     "AMAZON.StartOverIntent": Start(),
     "NextMoveIntent": Next(),
@@ -77,6 +84,9 @@ INTENT_COMMANDS: dict[str, Command | type[GoTo]] = {
     "LessDetailIntent": SetDetail("short"),
     "QuickRoutineIntent": Quick(),
     "DailyMoveIntent": DailyMove(),
+    "DaysDoneIntent": AskDays(),
+    SET_REMINDER: SetReminder,  # built from the request's time slot
+    "CancelReminderIntent": CancelReminder(),
 }
 
 
@@ -86,7 +96,18 @@ def command_for(request: IntentRequest, routine: Routine) -> Command | None:
     command = INTENT_COMMANDS.get(name)
     if command is GoTo:
         return GoTo(requested_move(request, routine))
+    if command is SetReminder:
+        return SetReminder(requested_time(request))
     return command if not isinstance(command, type) else None
+
+
+def requested_time(request: IntentRequest) -> time | None:
+    """The time of day a reminder request names (AMAZON.TIME gives "HH:MM"); None when it
+    names none, or only a part of the day ("MO", "EV": the exact time is then asked for)."""
+    slots = (request.intent.slots or {}) if request.intent else {}
+    slot = slots.get(TIME_SLOT)
+    match = _CLOCK.match(str(slot.value).strip()) if slot is not None and slot.value else None
+    return time(int(match[1]), int(match[2])) if match else None
 
 
 def requested_move(request: IntentRequest, routine: Routine) -> int | None:

@@ -18,6 +18,7 @@ from upper_back.core import commands
 from upper_back.core.commands import Command
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    DaysReport,
     DetailSet,
     Entry,
     Finished,
@@ -34,9 +35,17 @@ from upper_back.core.outcomes import (
     PaceSet,
     PainStop,
     Paused,
+    PermissionAsked,
+    PermissionRefused,
     Played,
     PlayedLast,
     ProgressReport,
+    ReminderCancelled,
+    ReminderDeclined,
+    ReminderFailed,
+    ReminderProposed,
+    ReminderSet,
+    ReminderTimeAsked,
     Silent,
     WelcomeBack,
     WelcomeBackAfterSet,
@@ -86,7 +95,7 @@ def record_turn(command: Command, outcome: Outcome, changed: bool) -> None:
         count(metric)
 
 
-def metrics_for(outcome: Outcome) -> list[str]:
+def metrics_for(outcome: Outcome) -> list[str]:  # noqa: PLR0911 (a case per outcome)
     """The business metrics an outcome earns; every case is decided here (mypy checks)."""
     match outcome:
         case Played(entry=entry):
@@ -100,9 +109,18 @@ def metrics_for(outcome: Outcome) -> list[str]:
             WelcomeNew() | WelcomeBack() | WelcomeBackDone() | NotStartedYet() | AlreadyAtFirst()
             | NoSuchMove() | NoOtherSide() | OfferRestart() | NotNow() | Paused() | Goodbye()
             | ProgressReport() | HelpGiven() | Misheard() | Silent() | WelcomeBackAfterSet()
-            | PainStop() | NoMoveToAdjust() | PaceSet() | DetailSet()
+            | PainStop() | NoMoveToAdjust() | PaceSet() | DetailSet() | DaysReport()
+            | ReminderTimeAsked() | ReminderProposed() | PermissionAsked() | ReminderDeclined()
         ):  # fmt: skip
             return []
+        case ReminderSet():
+            return ["ReminderSet"]
+        case ReminderFailed():
+            return ["ReminderFailed"]
+        case PermissionRefused():
+            return ["ReminderPermissionDenied"]
+        case ReminderCancelled(had=had):
+            return ["ReminderCancelled"] if had else []
         case _:
             assert_never(outcome)
 

@@ -10,8 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 from ask_sdk_model import RequestEnvelope, Response
-from ask_sdk_model.ui import Reprompt, SimpleCard, SsmlOutputSpeech
+from ask_sdk_model.ui import (
+    AskForPermissionsConsentCard,
+    Card,
+    Reprompt,
+    SimpleCard,
+    SsmlOutputSpeech,
+)
 
+from upper_back.edge.alexa_services import REMINDERS_SCOPE, permission_token
 from upper_back.render import screen as screens
 from upper_back.render.speech import Reply
 from upper_back.render.ssml import Ssml
@@ -28,8 +35,28 @@ def has_screen(envelope: RequestEnvelope) -> bool:
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
+def _ask_permission(reply: Reply) -> Response:
+    """Alexa asks for the reminders permission in its own words (``Connections.SendRequest``);
+    its answer comes back as ``Connections.Response``, with the token. As in Amazon's own
+    examples, the response has no speech and no session flag: Alexa runs the exchange."""
+    from ask_sdk_model.interfaces.connections import SendRequestDirective  # noqa: PLC0415
+
+    assert reply.ask_permission is not None
+    payload: dict[str, object] = {
+        "@type": "AskForPermissionsConsentRequest",
+        "@version": "2",
+        "permissionScopes": [{"permissionScope": REMINDERS_SCOPE, "consentLevel": "ACCOUNT"}],
+    }
+    directive = SendRequestDirective(
+        name="AskFor", payload=payload, token=permission_token(reply.ask_permission)
+    )
+    return Response(directives=[directive])
+
+
 def to_response(reply: Reply, *, screen: bool, in_session: bool) -> Response:
     """Alexa's response for ``reply``: speech, reprompt, card and (for a screen) the APL."""
+    if reply.ask_permission is not None:
+        return _ask_permission(reply)
     if not reply.speech:
         return Response()
     directives: list[Any] = []
@@ -49,12 +76,17 @@ def to_response(reply: Reply, *, screen: bool, in_session: bool) -> Response:
         )
     card = reply.screen.card()
     end = reply.reprompt is None
+    shown: Card | None = None if card is None else SimpleCard(title=card[0], content=card[1])
+    if reply.permission_card:
+        # The Alexa app's card that asks for the reminders permission (where voice consent is
+        # not available, or the permission was taken away).
+        shown = AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE])
     return Response(
         output_speech=_speech(reply.speech),
         reprompt=None
         if reply.reprompt is None
         else Reprompt(output_speech=_speech(reply.reprompt)),
-        card=None if card is None else SimpleCard(title=card[0], content=card[1]),
+        card=shown,
         directives=directives or None,
         should_end_session=(end if in_session or not end else None),
     )

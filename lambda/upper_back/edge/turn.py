@@ -30,8 +30,9 @@ from ask_sdk_model import Response
 from upper_back.adapters.port import Found, ProgressStore, RawRecord, Saved, Stale, Unavailable
 from upper_back.core.commands import Command, Launch
 from upper_back.core.navigation import Context, Transition, step
-from upper_back.core.outcomes import SaveState
+from upper_back.core.outcomes import CreateReminder, DeleteReminder, ReminderProblem, SaveState
 from upper_back.core.record import Issue, Stored, decode, encode
+from upper_back.core.reminders import Refused, ReminderResult, settle
 from upper_back.core.routine import Routine
 from upper_back.core.session import (
     Owed,
@@ -44,11 +45,14 @@ from upper_back.core.session import (
 )
 from upper_back.core.state import Preferences, Progress, Question, UserState
 from upper_back.edge import observability
+from upper_back.edge.alexa_services import AlexaServices, local_date
 from upper_back.edge.respond import has_screen, to_response
 from upper_back.render.speech import Kept, Note, Saving, Speaker
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
+Settled = tuple[tuple[CreateReminder | DeleteReminder, ReminderResult], ...]
+"""The reminder calls a turn made and what Alexa answered, to settle a re-applied step by."""
 SAVE_ATTEMPTS = 3
 """A save, a save on top of this session's own landed write, and one after re-applying the
 command to another device's newer record: then the newer record wins until the next turn."""
@@ -98,6 +102,7 @@ class Request:
     key: str | None
     writer: str
     in_session: bool
+    new_session: bool
     attributes: Mapping[str, Any] | None
     locale: str
     now: datetime
@@ -128,6 +133,7 @@ class Request:
             # is recognised as this session's own on the next read.
             writer=hashlib.sha256(session_id.encode()).hexdigest()[:16],
             in_session=session is not None,
+            new_session=bool(session is not None and session.new),
             attributes=handler_input.attributes_manager.session_attributes if session else None,
             locale=str(getattr(envelope.request, "locale", None) or "en-US"),
             now=now if now.tzinfo else now.replace(tzinfo=UTC),
@@ -156,11 +162,27 @@ class Turns:
     def run(self, handler_input: HandlerInput, command: Command) -> Response:
         request = Request.of(handler_input, self.clock)
         storage = _Storage(self.store, request.key)
-        context = Context(self.layout, request.now, self.ids)
+        services = AlexaServices(handler_input, request.locale)
         copy, note = self._load(request, storage, command)
+        if request.new_session:
+            # Once per session: the device's zone makes "today" the person's own date. When the
+            # lookup fails, the zone stored last time stands (else UTC).
+            zone = services.time_zone()
+            if zone is not None:
+                copy = replace(copy, state=_zoned(copy.state, zone))
+        zone = copy.state.habit.zone
+        context = Context(self.layout, request.now, self.ids, local_date(request.now, zone))
         transition = step(copy.state, copy.question, command, context)
+        known = not isinstance(copy.sync, Unread)
+        transition, settled = _run_reminders(services, transition, zone, request.now, known)
         copy, transition, kept = self._commit(
-            request, storage, before=copy, transition=transition, command=command, context=context
+            request,
+            storage,
+            before=copy,
+            transition=transition,
+            command=command,
+            context=context,
+            settled=settled,
         )
         observability.record_turn(command, transition.outcome, bool(transition.effects))
         speaker = Speaker(
@@ -219,6 +241,7 @@ class Turns:
         transition: Transition,
         command: Command,
         context: Context,
+        settled: Settled = (),
     ) -> tuple[SessionCopy, Transition, Kept]:
         """Run the transition's effects; answer the session's new copy, the transition that
         stands (re-applied if another device had moved on) and what became of the place."""
@@ -278,7 +301,10 @@ class Turns:
                         sync = Owed(newer.revision, newer.state.place)
                     else:
                         log.warning("stored record moved on; applying the command to it")
-                        transition = step(newer.state, before.question, command, context)
+                        state = _zoned(newer.state, before.state.habit.zone)
+                        transition = step(state, before.question, command, context)
+                        # The reminder calls were made once; their answers settle it again.
+                        transition = _resettle(transition, settled)
                         sync, extra = Synced(newer.revision), newer.extra
                 case _:
                     assert_never(result)
@@ -289,6 +315,43 @@ class Turns:
             transition.state, extra, transition.question, Unread(counted_from=counted)
         )
         return after, transition, Kept(Saving.FAILED, None)
+
+
+def _zoned(state: UserState, zone: str | None) -> UserState:
+    """``state`` with the device's zone as last looked up (stored with the next save)."""
+    if zone is None or state.habit.zone == zone:
+        return state
+    return replace(state, habit=replace(state.habit, zone=zone))
+
+
+def _run_reminders(
+    services: AlexaServices, transition: Transition, zone: str | None, now: datetime, known: bool
+) -> tuple[Transition, Settled]:
+    """Make the reminder calls the step asked for, each once, and settle the transition by
+    Alexa's answers (before the save, so what is stored is what Alexa has). Not while the
+    stored record is unknown (unreadable): its reminder token could be missed, and a second
+    daily reminder made."""
+    settled: list[tuple[CreateReminder | DeleteReminder, ReminderResult]] = []
+    for effect in transition.effects:
+        if isinstance(effect, CreateReminder | DeleteReminder):
+            result = (
+                services.run(effect, zone, now) if known else Refused(ReminderProblem.UNAVAILABLE)
+            )
+            settled.append((effect, result))
+            transition = settle(transition, effect, result)
+    return transition, tuple(settled)
+
+
+def _resettle(transition: Transition, settled: Settled) -> Transition:
+    """A step applied again (to another device's newer record) settled by the answers the
+    calls already had: never a second call, so never a second reminder."""
+    answers = {type(effect): result for effect, result in settled}
+    for effect in transition.effects:
+        if isinstance(effect, CreateReminder | DeleteReminder):
+            result = answers.get(type(effect))
+            if result is not None:
+                transition = settle(transition, effect, result)
+    return transition
 
 
 def _laid_on(stored: UserState, session: UserState, counted_from: int) -> UserState:
@@ -305,7 +368,19 @@ def _laid_on(stored: UserState, session: UserState, counted_from: int) -> UserSt
     preferences = (
         stored.preferences if session.preferences == Preferences() else session.preferences
     )
-    return UserState(session.place, progress, preferences)
+    # Reminder calls wait for a readable record (``_run_reminders``), so the stored reminder
+    # stands; the zone looked up, an offer made and a refusal heard are the session's news.
+    offered = max(
+        (day for day in (stored.habit.offered, session.habit.offered) if day is not None),
+        default=None,
+    )
+    habit = replace(
+        stored.habit,
+        zone=session.habit.zone or stored.habit.zone,
+        offered=offered,
+        quiet=stored.habit.quiet or session.habit.quiet,
+    )
+    return UserState(session.place, progress, preferences, habit)
 
 
 def _note(stored: Stored) -> Note | None:

@@ -163,3 +163,51 @@ QUICK_NEXT = "Say next."
 """After a set in the quick run, only at its first move of a session; the reprompt still says it."""
 QUICK_FINISHED = "Well done, that's the quick routine."
 DAILY_START = "Just the daily move."
+
+# The daily habit: days done, and the daily reminder. Encouraging, never pressing: a week is
+# "N of the last seven days", and a missed day is never called a broken streak.
+DAYS_THIS_WEEK = "That's {week} of the last seven days."
+WELCOME_DAYS = "You've done it on {week} of the last seven days. Nice going."
+DAYS_REPORT = "You did it on {week} of the last seven days, and {month} of the last thirty."
+DAYS_NONE = "Nothing in the last thirty days yet. Today is a fine day to start."
+DAYS_IN_A_ROW = "{count} days in a row."
+ROUTINES_IN_ALL = "{count} in all."
+ROUTINE_IN_ALL = "One routine in all."
+OFFER_REMINDER = "Would you like a daily reminder?"
+REPROMPT_REMINDER = "Shall I set a daily reminder? Say yes or no."
+ASK_REMINDER_TIME = "What time each day? For example, eight in the morning."
+ASK_REMINDER_CHANGE = "Your reminder is at {time} now. What time would you like instead?"
+REPROMPT_REMINDER_TIME = "What time should I remind you each day?"
+CONFIRM_REMINDER = "A reminder every day at {time}. Shall I set it?"
+CONFIRM_REMINDER_CHANGE = "I will move your daily reminder from {old} to {time}. Okay?"
+REPROMPT_CONFIRM = "Shall I set a reminder every day at {time}? Say yes or no."
+REMINDER_SET = "Done. I will remind you every day at {time}."
+REMINDER_DECLINED = "Okay, no reminder."
+REMINDER_CANCELLED = "Okay, your daily reminder is off."
+NO_REMINDER = "You don't have a daily reminder set."
+REMINDER_NEEDS_PERMISSION = (
+    "To set reminders I need your permission. I have sent a card to your Alexa app where you "
+    "can allow it."
+)
+REMINDER_UNSUPPORTED = "Sorry, this device can't set reminders."
+REMINDER_NOT_NOW = "Sorry, I couldn't set the reminder just now. Please try again later."
+REMINDER_NOT_CANCELLED = (
+    "Sorry, I couldn't turn the reminder off just now. Try again later, or remove it in the "
+    "Alexa app."
+)
+PERMISSION_REFUSED = (
+    "Okay, no reminder. If you change your mind, you can allow reminders for this skill in the "
+    "Alexa app."
+)
+SEE_YOU = "See you next time."
+CARRY_ON = "Say next to carry on."
+REMINDER_TEXT = "Time for your daily mobility routine."
+"""What the reminder itself says: short, no skill name, nothing medical."""
+AM, PM = "a.m.", "p.m."
+
+
+def clock(hour: int, minute: int) -> str:
+    """A time of day as people say it: "8 a.m.", "6:30 p.m.", "12 p.m."."""
+    half = AM if hour < 12 else PM
+    twelve = hour % 12 or 12
+    return f"{twelve} {half}" if minute == 0 else f"{twelve}:{minute:02d} {half}"

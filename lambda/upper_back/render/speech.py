@@ -9,11 +9,14 @@ unexpected error and the last-resort answer come from here too, so no words are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import time
 from enum import Enum
 from typing import assert_never
 
+from upper_back.core.habit import DaysDone
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    DaysReport,
     DetailSet,
     Entry,
     Finished,
@@ -30,9 +33,18 @@ from upper_back.core.outcomes import (
     PaceSet,
     PainStop,
     Paused,
+    PermissionAsked,
+    PermissionRefused,
     Played,
     PlayedLast,
     ProgressReport,
+    ReminderCancelled,
+    ReminderDeclined,
+    ReminderFailed,
+    ReminderProblem,
+    ReminderProposed,
+    ReminderSet,
+    ReminderTimeAsked,
     Silent,
     WelcomeBack,
     WelcomeBackAfterSet,
@@ -74,11 +86,16 @@ help 15 s, progress 10 s, whatever the move's name); the reprompt still says it 
 
 @dataclass(frozen=True)
 class Reply:
-    """Speech and reprompt as SSML bodies (no reprompt: the session ends), and the screen."""
+    """Speech and reprompt as SSML bodies (no reprompt: the session ends), and the screen.
+    ``ask_permission``: Alexa is to ask the person, by voice, for the reminders permission for
+    a reminder at that time (the reply then has no speech of its own); ``permission_card``: the
+    Alexa app is to show the card that asks for it."""
 
     speech: Ssml
     reprompt: Ssml | None
     screen: ScreenView = field(default_factory=ScreenView)
+    ask_permission: time | None = None
+    permission_card: bool = False
 
     @property
     def ends_session(self) -> bool:
@@ -180,7 +197,7 @@ class Speaker:
             reply = replace(reply, speech=join(sentence(_note(note)), reply.speech))
         return reply
 
-    def _reply(self, outcome: Outcome, kept: Kept) -> Reply:  # noqa: PLR0911, PLR0912 (a case each)
+    def _reply(self, outcome: Outcome, kept: Kept) -> Reply:  # noqa: PLR0911, PLR0912, PLR0915 (a case each)
         match outcome:
             case WelcomeNew():
                 return self._welcome_new()
@@ -190,23 +207,32 @@ class Speaker:
                     phrases.WELCOME_BACK_IN_PROGRESS.format(**place), phrases.OFFER_RESUME
                 )
                 return Reply(speech, _say(phrases.REPROMPT_RESUME.format(**place)))
-            case WelcomeBackDone(completed=completed):
+            case WelcomeBackDone(completed=completed, days=days):
                 done = phrases.DONE_COUNT.format(count=_times(completed))
+                if days is not None and days.week >= 2:  # something good to say
+                    done = phrases.WELCOME_DAYS.format(week=phrases.number_word(days.week))
                 speech = _say(
                     phrases.WELCOME_BACK_DONE, done, phrases.SAFETY_SHORT, phrases.OFFER_AGAIN
                 )
                 return Reply(speech, _say(phrases.REPROMPT_START))
             case Played():
                 return self._coached(outcome, self._after_set(outcome))
-            case PlayedLast(finished=finished):
+            case PlayedLast(finished=finished, days=days, offer_reminder=offered):
+                # No offer over a finish that could not be recorded: the session ends on it.
+                offer = offered and kept.saving is not Saving.FAILED
                 ending = (
                     _say(phrases.LAST_MOVE_ONLY)
                     if finished is None
-                    else self._finished(finished, kept, quick=outcome.at.kind is Kind.QUICK)
+                    else self._finished(
+                        finished, kept, quick=outcome.at.kind is Kind.QUICK, days=days, offer=offer
+                    )
                 )
-                return replace(self._coached(outcome, ending), reprompt=None)
-            case Finished(count=count):
-                return Reply(self._finished(count, kept), None)
+                ask = _say(phrases.REPROMPT_REMINDER) if offer else None
+                return replace(self._coached(outcome, ending), reprompt=ask)
+            case Finished(count=count, days=days, offer_reminder=offered):
+                offer = offered and kept.saving is not Saving.FAILED
+                ask = _say(phrases.REPROMPT_REMINDER) if offer else None
+                return Reply(self._finished(count, kept, days=days, offer=offer), ask)
             case NotStartedYet():
                 return Reply(
                     _say(phrases.NOT_STARTED.format(name=self.name(0))),
@@ -282,8 +308,85 @@ class Speaker:
             case DetailSet(detail=detail, place=place, question=question):
                 chosen = phrases.DETAIL_SHORT if detail == "short" else phrases.DETAIL_FULL
                 return self._noted(chosen, place, question)
+            case DaysReport(days=days, place=place, question=question):
+                next_words = self._reprompt(place, question)
+                ask_again = SHORT_ASKS.get(question, next_words)
+                return Reply(_say(*_days_report(days), ask_again), _say(next_words))
+            case (
+                ReminderTimeAsked() | ReminderProposed() | ReminderSet() | ReminderFailed()
+                | PermissionAsked() | PermissionRefused() | ReminderDeclined() | ReminderCancelled()
+            ):  # fmt: skip
+                return self._reminder(outcome)
             case _:
                 assert_never(outcome)
+
+    def _reminder(  # noqa: PLR0911, PLR0912 (a case each)
+        self,
+        outcome: ReminderTimeAsked
+        | ReminderProposed
+        | ReminderSet
+        | ReminderFailed
+        | PermissionAsked
+        | PermissionRefused
+        | ReminderDeclined
+        | ReminderCancelled,
+    ) -> Reply:
+        """The daily reminder's exchange: the time asked for and restated for a yes, then what
+        Alexa made of it. At a move the session stays open to carry on; otherwise it ends."""
+        match outcome:
+            case ReminderTimeAsked(current=current, again=again):
+                asked = (
+                    phrases.ASK_REMINDER_TIME
+                    if current is None
+                    else phrases.ASK_REMINDER_CHANGE.format(time=_clock(current))
+                )
+                sorry = phrases.FALLBACK if again else ""  # what was said was not a time
+                return Reply(_say(sorry, asked), _say(phrases.REPROMPT_REMINDER_TIME))
+            case ReminderProposed(at=at, current=current):
+                said = (
+                    phrases.CONFIRM_REMINDER.format(time=_clock(at))
+                    if current is None or current == at
+                    else phrases.CONFIRM_REMINDER_CHANGE.format(
+                        old=_clock(current), time=_clock(at)
+                    )
+                )
+                return Reply(_say(said), _say(phrases.REPROMPT_CONFIRM.format(time=_clock(at))))
+            case ReminderSet(at=at, place=place):
+                return self._then(phrases.REMINDER_SET.format(time=_clock(at)), place)
+            case ReminderDeclined(place=place):
+                return self._then(phrases.REMINDER_DECLINED, place)
+            case ReminderCancelled(had=had, place=place):
+                return self._then(phrases.REMINDER_CANCELLED if had else phrases.NO_REMINDER, place)
+            case PermissionRefused(place=place):
+                return self._then(phrases.PERMISSION_REFUSED, place)
+            case PermissionAsked(at=at):
+                # Alexa asks in its own words; the skill says nothing over it.
+                return Reply(Ssml(""), None, ask_permission=at)
+            case ReminderFailed(problem=problem, cancelling=cancelling, place=place):
+                match problem:
+                    case ReminderProblem.NO_PERMISSION:
+                        reply = self._then(phrases.REMINDER_NEEDS_PERMISSION, place)
+                        return replace(reply, permission_card=True)
+                    case ReminderProblem.UNSUPPORTED:
+                        return self._then(phrases.REMINDER_UNSUPPORTED, place)
+                    case ReminderProblem.UNAVAILABLE:
+                        said = (
+                            phrases.REMINDER_NOT_CANCELLED
+                            if cancelling
+                            else phrases.REMINDER_NOT_NOW
+                        )
+                        return self._then(said, place)
+                    case _:
+                        assert_never(problem)
+            case _:
+                assert_never(outcome)
+
+    def _then(self, said: str, place: Place) -> Reply:
+        """``said``, then: mid-routine, what to say to carry on (the session stays open);
+        otherwise a goodbye."""
+        if isinstance(place, AtMove):
+            return Reply(_say(said, phrases.CARRY_ON), _say(phrases.REPROMPT_MOVE))
+        return Reply(_say(said, phrases.SEE_YOU), None)
 
     def _pain(self, place: Place, question: Question) -> Reply:
         """Stop at once, the stop rule, then the offer (the easier version, or skipping)."""
@@ -450,19 +553,34 @@ class Speaker:
         )
         return Reply(speech, _say(phrases.REPROMPT_MOVE), screen)
 
-    def _finished(self, count: int, kept: Kept, quick: bool = False) -> Ssml:
+    def _finished(
+        self,
+        count: int,
+        kept: Kept,
+        quick: bool = False,
+        days: DaysDone | None = None,
+        offer: bool = False,
+    ) -> Ssml:
         # The session ends here, so a save owed now is never retried: say so, not just the count.
         unsaved = phrases.FINISH_NOT_SAVED if kept.saving is Saving.FAILED else ""
+        # The week, once there is a week to speak of: encouragement, never a tally of misses.
+        week = (
+            phrases.DAYS_THIS_WEEK.format(week=phrases.number_word(days.week))
+            if days is not None and days.week >= 2
+            else ""
+        )
+        ask = phrases.OFFER_REMINDER if offer else ""
         if quick:  # a short closing: the quick run has no time for the tally and the advice
-            return _say(phrases.QUICK_FINISHED, unsaved)
+            return _say(phrases.QUICK_FINISHED, week, unsaved, ask)
         tally = (
             phrases.FIRST_FINISH
             if count == 1
             else phrases.FINISHED_COUNT.format(count=phrases.number_word(count))
         )
-        # The closing advice is heard at the first finish; after that it is known.
-        closing = self.routine.closing if count <= 1 else ""
-        return _say(phrases.FINISHED, closing, tally, unsaved)
+        # The closing advice is heard at the first finish; after that it is known. The week, or
+        # the offer of a reminder, takes the tally's place (the completion stays within 8 s).
+        closing = self.routine.closing if count <= 1 and not week else ""
+        return _say(phrases.FINISHED, closing, week or ("" if offer else tally), unsaved, ask)
 
     def _paused(self, at: AtMove, kept: Kept) -> Ssml:
         paused = phrases.PAUSED.format(**self.fields(at))
@@ -524,7 +642,7 @@ class Speaker:
             minutes=phrases.number_word(routine_minutes(self.routine, self.locale)),
         )
 
-    def _ask(self, place: Place, question: Question) -> str:
+    def _ask(self, place: Place, question: Question) -> str:  # noqa: PLR0911 (a case each)
         """The question still open, asked again (after help)."""
         match question:
             case Question.START:
@@ -537,6 +655,10 @@ class Speaker:
                 return phrases.OFFER_SKIP
             case Question.NEXT | Question.GO_ON | Question.NONE:
                 return phrases.WHAT_NEXT
+            case Question.REMIND:
+                return phrases.OFFER_REMINDER
+            case Question.REMIND_WHEN:
+                return phrases.REPROMPT_REMINDER_TIME
             case _:
                 assert_never(question)
 
@@ -562,6 +684,31 @@ def _known(played: Played | PlayedLast) -> int:
     "less detail" (a remembered preference) still keeps it short."""
     full = isinstance(played, PlayedLast) and played.finished is not None
     return played.completed - (full and played.at.kind is Kind.FULL)
+
+
+def _clock(at: time) -> str:
+    return phrases.clock(at.hour, at.minute)
+
+
+def _days_report(days: DaysDone) -> tuple[str, ...]:
+    """ "How am I doing", in a few sentences: the week and the month, a run of days when there
+    is one, and the routines in all."""
+    if not days.month:
+        return (phrases.DAYS_NONE,)
+    report = phrases.DAYS_REPORT.format(
+        week=phrases.number_word(days.week), month=phrases.number_word(days.month)
+    )
+    run = (
+        phrases.DAYS_IN_A_ROW.format(count=phrases.number_word(days.in_a_row).capitalize())
+        if days.in_a_row >= 2
+        else ""
+    )
+    total = (
+        phrases.ROUTINE_IN_ALL
+        if days.routines == 1
+        else phrases.ROUTINES_IN_ALL.format(count=phrases.number_word(days.routines).capitalize())
+    )
+    return report, run, total if days.routines else ""
 
 
 def _times(completed: int) -> str:
