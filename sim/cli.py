@@ -25,8 +25,18 @@ from pathlib import Path
 from typing import TextIO
 
 from sim import render
+from sim.alexa_api import FakeAlexaApi
 from sim.conversation import Conversation, Handler, Turn
-from sim.envelopes import SKILL_ID, Caller
+from sim.envelopes import SKILL_ID, Caller, permission_answer, reminders_deleted
+from sim.habit import (
+    REMINDERS_SCOPE,
+    ApiLog,
+    Calendar,
+    asks_permission,
+    describe_reminders,
+    parse_date,
+    zone_or_none,
+)
 from sim.local_store import SqliteStore
 from sim.nlu import MODEL_DIR, Heard, Nlu
 from upper_back.edge.app import build_handler
@@ -43,6 +53,11 @@ Simulator commands (anything else is spoken to Alexa):
   /end, /walk-away    say nothing until Alexa gives up (SessionEndedRequest EXCEEDED_MAX_REPROMPTS)
   /user NAME          become another account, kept apart from the others (default TESTUSER)
   /person NAME|none   a recognised voice in the household (kept apart from the account's)
+  /tz ZONE            the device's time zone, e.g. /tz Pacific/Auckland (from the next session)
+  /date DAY [HH:MM]   move the calendar: /date 2026-12-24, /date +1, /date tomorrow 07:30
+  /reminders          the reminders Alexa holds for the skill (in the simulator's fake API)
+  /delete-reminders   delete them as the Alexa app would (the skill hears ReminderDeleted)
+  /permission on|off  whether the reminders permission is already granted
   /help               this list
   /quit               leave the simulator (your place is already saved)
 Try: "open upper back routine", "start", "next move", "skip to can openers", "go to move four",
@@ -51,7 +66,10 @@ Try: "open upper back routine", "start", "next move", "skip to can openers", "go
 Coaching: "easier", "that's too hard", "harder", "too easy", "normal version", "slower",
 "faster", "normal pace", "more detail", "less detail", "that hurts" (then "yes" or "skip"),
 "quick routine", "the short version", "I only have five minutes", "just the daily move",
-"ask upper back routine for the quick version"."""
+"ask upper back routine for the quick version".
+Habit: "how am I doing", "what's my streak", "remind me every day at eight", "change my
+reminder", "cancel my reminder". When Alexa asks for the reminders permission, answer yes or no
+(anything else: not answered)."""
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -161,9 +179,17 @@ class Simulator:
         width: int = 80,
         real_time: bool = False,
         sleep: Callable[[float], None] = time.sleep,
+        api: FakeAlexaApi | None = None,
     ) -> None:
         self.nlu = nlu
-        self.conversation = Conversation(handler=handler, caller=caller or Caller())
+        self.api = api
+        self.calendar = Calendar()
+        caller = caller or Caller()
+        if api is not None:
+            caller = replace(caller, api_endpoint=api.endpoint)
+        self.conversation = Conversation(handler=handler, caller=caller, clock=self.calendar)
+        self.api_log = ApiLog(api) if api is not None else None
+        self.permission_token: str | None = None  # Alexa is asking for the permission
         self.out = out
         self.width = max(width, 40)
         self.player = (lambda text, out: render.play(text, out, sleep)) if real_time else None
@@ -182,8 +208,30 @@ class Simulator:
             return True
         if line.startswith(("/", ":")):
             return self._command(line[1:].split())
+        if self.permission_token is not None:
+            self._answer_permission(line)
+            return True
         self._hear(self.nlu.hear(line), line)
         return True
+
+    def _answer_permission(self, line: str) -> None:
+        """Alexa's own permission question, answered: yes grants the scope (as the Alexa app
+        would record it), no denies it, anything else leaves it unanswered."""
+        token, self.permission_token = self.permission_token or "", None
+        words = line.lower().strip(" .!")
+        status = (
+            "ACCEPTED"
+            if words in ("yes", "yeah", "i approve", "approve", "sure")
+            else "DENIED"
+            if words in ("no", "nope", "no thanks")
+            else "NOT_ANSWERED"
+        )
+        if status == "ACCEPTED":
+            caller = self.conversation.caller
+            granted = tuple(sorted({*caller.granted, REMINDERS_SCOPE}))
+            self.conversation.caller = replace(caller, granted=granted)
+        self.say(f"  (Connections.Response AskFor {status})")
+        self._send(lambda: self.conversation.send(permission_answer(status, token)))
 
     def _hear(self, heard: Heard, line: str) -> None:
         conversation = self.conversation
@@ -238,9 +286,59 @@ class Simulator:
             conversation.caller, conversation.session_id = caller, None
             voice = f", person {caller.person_id}" if caller.person_id else ""
             self.say(f"  (now {caller.user_id}{voice}; no session open)")
+        elif name in ("tz", "date", "reminders", "delete-reminders", "permission"):
+            self._habit(name, rest)
         else:
             self.say(COMMANDS)
         return True
+
+    def _habit(self, name: str, rest: list[str]) -> None:
+        """The daily habit's simulator commands (see ``COMMANDS``)."""
+        api, calendar = self.api, self.calendar
+        if api is None:
+            self.say("  (no Alexa API in this simulator run)")
+            return
+        if name == "tz":
+            zone = zone_or_none(rest[0]) if rest else None
+            if zone is None:
+                self.say("  (say a time zone such as /tz Pacific/Auckland or /tz America/New_York)")
+                return
+            api.set_time_zone(zone)
+            calendar.zone = zone
+            self.say(
+                f"  (the device's time zone is now {zone}; the skill looks it up once a session)"
+            )
+        elif name == "date":
+            chosen = parse_date(rest, calendar.local().date())
+            if chosen is None:
+                self.say(
+                    "  (say /date 2026-12-24, /date 2026-12-24 07:30, /date +1 or /date tomorrow)"
+                )
+                return
+            instant = calendar.set_local(*chosen)
+            self.conversation.session_id = None  # a new day: Alexa's sessions do not last that long
+            self.say(
+                f"  (it is now {calendar.local():%A %Y-%m-%d %H:%M} in {calendar.zone}, "
+                f"{instant:%Y-%m-%d %H:%M} UTC; no session open)"
+            )
+        elif name == "reminders":
+            for line in describe_reminders(api):
+                self.say(line)
+        elif name == "delete-reminders":
+            tokens = list(api.reminders)
+            api.reminders.clear()
+            self.say(f"  (deleted in the Alexa app: {len(tokens)}; Reminders.ReminderDeleted sent)")
+            self._send(lambda: self.conversation.send_outside(reminders_deleted(*tokens)))
+        else:
+            on = bool(rest) and rest[0].lower() in ("on", "yes", "granted")
+            caller = self.conversation.caller
+            granted = (
+                {*caller.granted} | {REMINDERS_SCOPE}
+                if on
+                else {*caller.granted} - {REMINDERS_SCOPE}
+            )
+            self.conversation.caller = replace(caller, granted=tuple(sorted(granted)))
+            self.say(f"  (reminders permission {'granted' if on else 'not granted'})")
 
     def _send(self, action: Callable[[], Turn | None]) -> None:
         """Run one request through the skill; a crash is shown, and ends the session as Alexa
@@ -253,8 +351,17 @@ class Simulator:
             self.say(f"  !! the skill raised {type(error).__name__}: {error}")
             self.out.write(textwrap.indent(traceback.format_exc(), "  !! "))
             return
+        if self.api_log is not None:
+            for line in self.api_log.lines():
+                self.say(line)
         if turn is not None:
             render.show(turn, self.out, self.width, self.conversation.in_session, self.player)
+            self.permission_token = asks_permission(turn)
+            if self.permission_token is not None:
+                self.say(
+                    "Alexa: (in its own words) To set reminders, Upper Back Routine needs your "
+                    "permission. Do you allow it? [yes / no / anything else: no answer]"
+                )
 
 
 def _lines(source: Iterable[str], sim: Simulator) -> Iterable[str]:
@@ -307,17 +414,21 @@ def main(
     skill_id = environ.get("SKILL_ID") or SKILL_ID
     caller = Caller(locale=args.locale, skill_id=skill_id)
     handler = handler or build_skill_handler(choice, skill_id)
-    sim = Simulator(nlu, handler, out, caller=caller, width=width, real_time=args.real_time)
-    sim.say(
-        f"Upper Back Routine simulator ({args.locale}, {choice.describe()}). /help lists commands."
-    )
-    if args.script is None and stdin.isatty():
-        sim.say(f'Say "open {nlu.invocation_name}" to begin.')
-        _interactive(sim)
-        return 0
-    opened = args.script.open(encoding="utf-8") if args.script else nullcontext(stdin)
-    with opened as source:
-        for line in _lines(source, sim):
-            if not sim.handle(line):
-                break
+    with FakeAlexaApi() as api:  # the Alexa APIs, in-process: what the skill sends is printed
+        sim = Simulator(
+            nlu, handler, out, caller=caller, width=width, real_time=args.real_time, api=api
+        )
+        sim.say(
+            f"Upper Back Routine simulator ({args.locale}, {choice.describe()}). "
+            "/help lists commands."
+        )
+        if args.script is None and stdin.isatty():
+            sim.say(f'Say "open {nlu.invocation_name}" to begin.')
+            _interactive(sim)
+            return 0
+        opened = args.script.open(encoding="utf-8") if args.script else nullcontext(stdin)
+        with opened as source:
+            for line in _lines(source, sim):
+                if not sim.handle(line):
+                    break
     return 1 if sim.failed else 0

@@ -372,8 +372,23 @@ def test_a_move_ends_by_saying_what_comes_next(index: int, part: int, locale: st
 
 def test_the_last_move_done_on_its_own_ends_without_counting_a_routine() -> None:
     reply = Speaker(ROUTINE).render(PlayedLast(FINAL, Entry.AGAIN, 3), Kept())
-    assert text(list(parse(reply.speech).iter("s"))[-1]) == phrases.LAST_MOVE_ONLY
+    closing = [text(s) for s in parse(reply.speech).iter("s")][-2:]
+    assert closing == [phrases.LAST_MOVE_ONLY, phrases.SEE_YOU]
     assert phrases.FINISHED not in said(reply)
+
+
+def test_the_daily_move_on_its_own_speaks_of_the_week_once_there_is_one() -> None:
+    week = DaysDone(3, 5, 1, True, 3)
+    reply = Speaker(ROUTINE).render(PlayedLast(FINAL, Entry.DAILY, 3, days=week), Kept())
+    closing = [text(s) for s in parse(reply.speech).iter("s")][-3:]
+    assert closing == [
+        phrases.LAST_MOVE_ONLY,
+        "That's three of the last seven days.",
+        phrases.SEE_YOU,
+    ]
+    first = DaysDone(1, 1, 1, True, 0)
+    reply = Speaker(ROUTINE).render(PlayedLast(FINAL, Entry.DAILY, 0, days=first), Kept())
+    assert "last seven days" not in said(reply)
 
 
 def test_why_a_move_helps_is_dropped_once_the_routine_is_familiar() -> None:

@@ -65,7 +65,7 @@ REPROMPT_MOVE = "Say next to go on, or repeat."
 FINISHED = "Well done, you finished the routine."
 FINISHED_COUNT = "That makes {count}. See you soon."
 FIRST_FINISH = "Your first one. See you soon."
-LAST_MOVE_ONLY = "Nice work. That one is worth doing every day, even on its own. See you next time."
+LAST_MOVE_ONLY = "Nice work. That one is worth doing every day, even on its own."
 
 # Navigation answers.
 NOT_STARTED = "We have not started yet. Say start to begin with the {name}."
@@ -203,11 +203,11 @@ SEE_YOU = "See you next time."
 CARRY_ON = "Say next to carry on."
 REMINDER_TEXT = "Time for your daily mobility routine."
 """What the reminder itself says: short, no skill name, nothing medical."""
-AM, PM = "a.m.", "p.m."
+AM, PM = "AM", "PM"  # no periods: a time often ends a sentence
 
 
 def clock(hour: int, minute: int) -> str:
-    """A time of day as people say it: "8 a.m.", "6:30 p.m.", "12 p.m."."""
+    """A time of day as Alexa reads it well: "8 AM", "6:30 PM", "12 PM"."""
     half = AM if hour < 12 else PM
     twelve = hour % 12 or 12
     return f"{twelve} {half}" if minute == 0 else f"{twelve}:{minute:02d} {half}"

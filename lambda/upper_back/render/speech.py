@@ -221,7 +221,7 @@ class Speaker:
                 # No offer over a finish that could not be recorded: the session ends on it.
                 offer = offered and kept.saving is not Saving.FAILED
                 ending = (
-                    _say(phrases.LAST_MOVE_ONLY)
+                    _say(phrases.LAST_MOVE_ONLY, _week(days), phrases.SEE_YOU)
                     if finished is None
                     else self._finished(
                         finished, kept, quick=outcome.at.kind is Kind.QUICK, days=days, offer=offer
@@ -563,12 +563,7 @@ class Speaker:
     ) -> Ssml:
         # The session ends here, so a save owed now is never retried: say so, not just the count.
         unsaved = phrases.FINISH_NOT_SAVED if kept.saving is Saving.FAILED else ""
-        # The week, once there is a week to speak of: encouragement, never a tally of misses.
-        week = (
-            phrases.DAYS_THIS_WEEK.format(week=phrases.number_word(days.week))
-            if days is not None and days.week >= 2
-            else ""
-        )
+        week = _week(days)
         ask = phrases.OFFER_REMINDER if offer else ""
         if quick:  # a short closing: the quick run has no time for the tally and the advice
             return _say(phrases.QUICK_FINISHED, week, unsaved, ask)
@@ -684,6 +679,13 @@ def _known(played: Played | PlayedLast) -> int:
     "less detail" (a remembered preference) still keeps it short."""
     full = isinstance(played, PlayedLast) and played.finished is not None
     return played.completed - (full and played.at.kind is Kind.FULL)
+
+
+def _week(days: DaysDone | None) -> str:
+    """The week, once there is a week to speak of: encouragement, never a tally of misses."""
+    if days is None or days.week < 2:
+        return ""
+    return phrases.DAYS_THIS_WEEK.format(week=phrases.number_word(days.week))
 
 
 def _clock(at: time) -> str:
