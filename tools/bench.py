@@ -46,7 +46,12 @@ SCRIPT: list[tuple[str, str | None]] = [
     ("ResumeRoutineIntent", None), ("NextMoveIntent", None), ("end", None),
     ("launch", None), ("AMAZON.ResumeIntent", None), ("NextMoveIntent", None),
     ("NextMoveIntent", None), ("NextMoveIntent", None),
+    # the daily habit: days done, a reminder set (time restated, then yes), changed, cancelled
+    ("DaysDoneIntent", None), ("SetReminderIntent", "08:00"), ("AMAZON.YesIntent", None),
+    ("SetReminderIntent", "19:30"), ("AMAZON.YesIntent", None), ("CancelReminderIntent", None),
 ]  # fmt: skip
+SLOT_OF = {"GoToMoveIntent": "number", "SetReminderIntent": "time"}
+"""The slot a script step's detail fills."""
 USERS = 12
 
 
@@ -69,9 +74,11 @@ def conversation_figures() -> None:
     import boto3  # noqa: PLC0415
     from moto import mock_aws  # noqa: PLC0415
 
+    from sim.alexa_api import FakeAlexaApi  # noqa: PLC0415
     from sim.conversation import Conversation  # noqa: PLC0415
     from sim.envelopes import Caller, SlotValue  # noqa: PLC0415
     from upper_back.adapters.dynamodb import CLIENT_CONFIG, DynamoDbProgressStore  # noqa: PLC0415
+    from upper_back.edge.alexa_services import REMINDERS_SCOPE  # noqa: PLC0415
     from upper_back.edge.app import build_handler  # noqa: PLC0415
     from upper_back.edge.config import Settings  # noqa: PLC0415
 
@@ -79,7 +86,9 @@ def conversation_figures() -> None:
     timings: list[float] = []
     per_turn: dict[str, list[int]] = defaultdict(list)
     operations: dict[str, set[str]] = defaultdict(set)
-    with mock_aws():
+    api_per_turn: dict[str, list[int]] = defaultdict(list)
+    lookups_per_session: dict[tuple[int, str], int] = defaultdict(int)
+    with mock_aws(), FakeAlexaApi() as api:
         resource: Any = boto3.resource("dynamodb", config=CLIENT_CONFIG)
         resource.create_table(
             TableName=TABLE,
@@ -93,7 +102,15 @@ def conversation_figures() -> None:
         )
         store = DynamoDbProgressStore(TABLE, resource=resource)
         handler = build_handler(Settings(table_name=TABLE), store=store)
-        people = [Conversation(handler, Caller(user_id=f"bench-user-{n}")) for n in range(USERS)]
+        people = [
+            Conversation(
+                handler,
+                Caller(
+                    user_id=f"bench-user-{n}", api_endpoint=api.endpoint, granted=(REMINDERS_SCOPE,)
+                ),
+            )
+            for n in range(USERS)
+        ]
         people[0].launch()  # the first request imports what turns need late: not a warm turn
         for offset in range(len(SCRIPT)):
             for n, person in enumerate(people):
@@ -101,6 +118,7 @@ def conversation_figures() -> None:
                 if request == "end" and not person.in_session:
                     continue  # nothing to end: Alexa sends nothing, so there is no turn
                 calls.clear()
+                seen = len(api.received)
                 opens = request == "launch" or not person.in_session
                 started = time.perf_counter()
                 if request == "launch":
@@ -108,15 +126,36 @@ def conversation_figures() -> None:
                 elif request == "end":
                     person.end_session()
                 elif detail is not None:
-                    person.say(request, number=SlotValue(detail))
+                    person.say(request, **{SLOT_OF[request]: SlotValue(detail)})
                 else:
                     person.say(request)
                 timings.append(time.perf_counter() - started)
-                label = "SessionEndedRequest" if request == "end" else request
-                label = "LaunchRequest" if request == "launch" else label
-                label = f"{label} (new session)" if opens and request != "launch" else label
+                label = _label(request, opens)
                 per_turn[label].append(len(calls))
                 operations[label].update(calls)
+                made = api.received[seen:]
+                api_per_turn[label].append(len(made))
+                zone = sum(1 for r in made if r.method == "GET")
+                lookups_per_session[(n, person.session_id or f"ended-{offset}")] += zone
+    _print_conversation(timings, per_turn, operations, api_per_turn, lookups_per_session)
+
+
+def _label(request: str, opens: bool) -> str:
+    """A script step's row in the figures: the request type or intent, and whether it opened a
+    session (a one-shot reads the store)."""
+    if request == "launch":
+        return "LaunchRequest"
+    label = "SessionEndedRequest" if request == "end" else request
+    return f"{label} (new session)" if opens else label
+
+
+def _print_conversation(
+    timings: list[float],
+    per_turn: dict[str, list[int]],
+    operations: dict[str, set[str]],
+    api_per_turn: dict[str, list[int]],
+    lookups_per_session: dict[tuple[int, str], int],
+) -> None:
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1]
     print(f"Warm turns: {len(timings)} turns, {USERS} users, in-process against moto")
@@ -128,6 +167,15 @@ def conversation_figures() -> None:
         print(
             f"  {label:36} {min(counts)} / {statistics.mean(counts):.2f} / {max(counts)}  ({ops})"
         )
+    print("Alexa API requests per turn (min / mean / max; a loopback fake):")
+    for label in sorted(api_per_turn):
+        made = api_per_turn[label]
+        if max(made):
+            print(f"  {label:36} {min(made)} / {statistics.mean(made):.2f} / {max(made)}")
+    most = max(lookups_per_session.values(), default=0)
+    print(
+        f"Time zone lookups per session: at most {most} (over {len(lookups_per_session)} sessions)"
+    )
 
 
 def _import_seconds(statement: str) -> float:

@@ -89,19 +89,14 @@ ALWAYS_SENT = {
 # StartConnection: a permission prompt, a purchase). Handling it before any feature sends such
 # a directive costs nothing and keeps a stray answer from reaching the not-understood reply.
 IN_ANSWER_TO_DIRECTIVES = {"Connections.Response"}
-# Request types a handler takes although the manifest does not subscribe to them (yet): the
-# reminder events, acknowledged ahead of the reminders feature, which will subscribe to them.
-# A test keeps this list exact, so it shrinks as soon as the manifest subscribes.
-HANDLED_AHEAD_OF_SUBSCRIPTION = {
-    "Reminders.ReminderCreated",
-    "Reminders.ReminderUpdated",
-    "Reminders.ReminderDeleted",
-    "Reminders.ReminderStarted",
-    "Reminders.ReminderStatusChanged",
+# Request types a handler takes although the manifest does not subscribe to them: none. Of the
+# reminder events the skill subscribes to REMINDER_DELETED only (a reminder removed in the Alexa
+# app); the others change nothing it keeps. A test keeps this list exact.
+HANDLED_AHEAD_OF_SUBSCRIPTION: set[str] = set()
+# Each permission scope the manifest asks for, and the module of the feature that uses it.
+PERMISSION_FEATURES: dict[str, str] = {
+    "alexa::alerts:reminders:skill:readwrite": "upper_back/edge/alexa_services.py",
 }
-# Each permission scope the manifest may ask for, and the module of the feature that uses it.
-# None yet: the reminders feature will add "alexa::alerts:reminders:skill:readwrite".
-PERMISSION_FEATURES: dict[str, str] = {}
 
 SDK_REQUEST_TYPES = frozenset(Request.discriminator_value_class_map)
 _SERIALIZER = DefaultSerializer()
@@ -239,7 +234,11 @@ def test_each_event_comes_back_through_the_lambda_handler_as_a_valid_empty_respo
     assert set(result) <= {"version", "sessionAttributes", "userAgent", "response"}
     if "session" not in event:
         assert "sessionAttributes" not in result
-    assert store.calls in ([], ["delete"])  # only SkillDisabled touches the store
+    # SkillDisabled forgets the record; ReminderDeleted reads it (a token of the skill's own
+    # would be forgotten, with a save); nothing else touches the store
+    assert store.calls == {
+        "AlexaSkillEvent.SkillDisabled": ["delete"], "Reminders.ReminderDeleted": ["load"]
+    }.get(request_type, [])
 
 
 # --- handlers -> manifest -------------------------------------------------------------------
@@ -260,13 +259,13 @@ def test_the_handled_ahead_list_holds_only_what_the_manifest_does_not_subscribe_
 
 
 def test_every_permission_the_manifest_asks_for_has_a_feature_that_uses_it() -> None:
-    """Asking users for a permission no feature uses fails certification and their trust. No
-    feature needs one yet: the manifest asks for none until the reminders feature does."""
+    """Asking users for a permission no feature uses fails certification and their trust."""
     scopes = {p["name"] for p in manifest().get("permissions", [])}
     assert scopes == set(PERMISSION_FEATURES)
-    assert scopes == set()
-    for module in PERMISSION_FEATURES.values():
-        assert (ROOT / "lambda" / module).is_file(), module
+    for scope, module in PERMISSION_FEATURES.items():
+        source = ROOT / "lambda" / module
+        assert source.is_file(), module
+        assert scope in source.read_text(encoding="utf-8"), f"{module} does not use {scope}"
 
 
 # --- the screen document --------------------------------------------------------------------

@@ -1,14 +1,17 @@
 """Issue 9's talk limits, walked over every question state and every move (and side, in the full
 and the quick run): first-run welcome <= 20 s, welcome back <= 8 s, help <= 15 s, completion
-<= 8 s, progress <= 10 s. Every figure is computed from the rendered reply with
-``tools.speech_clock`` at Alexa's pace (words x 0.4 s + breaks)."""
+<= 8 s, progress <= 10 s; and issue 10's "how am I doing" <= 10 s, with the days said at the
+completion and the welcome back held to their limits. Every figure is computed from the
+rendered reply with ``tools.speech_clock`` at Alexa's pace (words x 0.4 s + breaks)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from tools import speech_clock
+from upper_back.core.habit import DaysDone
 from upper_back.core.outcomes import (
+    DaysReport,
     Finished,
     HelpGiven,
     Outcome,
@@ -32,6 +35,11 @@ AT = [
     for kind in Kind
 ]
 PLACES: list[Place] = [NotStarted(), *AT]
+DAYS = [
+    DaysDone(week, month, in_a_row, today, routines)
+    for week, month, in_a_row, today in ((0, 0, 0, False), (1, 1, 1, True), (7, 30, 45, True))
+    for routines in (1, 17, 999)  # "nine hundred ninety-nine" is the longest count to say
+]
 
 
 def seconds(outcome: Outcome, kept: Kept | None = None, locale: str = "en-US") -> float:
@@ -57,6 +65,16 @@ def replies() -> Iterator[tuple[str, float, float]]:
         yield f"welcome back after {count}", seconds(WelcomeBackDone(count)), 8
         for saving in (Saving.SAVED, Saving.NOT_WRITTEN):  # a failed save must be told
             yield f"completion {count} {saving}", seconds(Finished(count), Kept(saving)), 8
+            for days in DAYS:  # the week said, a daily reminder offered
+                done = Finished(count, days, offer_reminder=True)
+                yield f"completion {count} {days} {saving}", seconds(done, Kept(saving)), 8
+        for days in DAYS:
+            welcome = seconds(WelcomeBackDone(count, days))
+            yield f"welcome back after {count} with {days}", welcome, 8
+            for place in PLACES:
+                for question in Question:
+                    report = seconds(DaysReport(days, place, question))
+                    yield f"how am I doing {days} at {place} {question}", report, 10
 
 
 def test_every_talk_limit_holds_for_every_question_state_and_every_move() -> None:

@@ -52,11 +52,6 @@ NOT_ACTED_ON = frozenset(
     {
         # A tap on the screen: the document has no buttons that send events yet.
         "Alexa.Presentation.APL.UserEvent",
-        # Reminder events that change nothing the skill keeps (it keeps the token only).
-        "Reminders.ReminderCreated",
-        "Reminders.ReminderUpdated",
-        "Reminders.ReminderStarted",
-        "Reminders.ReminderStatusChanged",
         # Alexa reporting that a response of ours was invalid: logged, never answered.
         "System.ExceptionEncountered",
     }

@@ -167,10 +167,10 @@ DAILY_START = "Just the daily move."
 # The daily habit: days done, and the daily reminder. Encouraging, never pressing: a week is
 # "N of the last seven days", and a missed day is never called a broken streak.
 DAYS_THIS_WEEK = "That's {week} of the last seven days."
-WELCOME_DAYS = "You've done it on {week} of the last seven days. Nice going."
-DAYS_REPORT = "You did it on {week} of the last seven days, and {month} of the last thirty."
+WELCOME_DAYS = "{week} of the last seven days."
+DAYS_REPORT = "{week} of the last seven days, {month} of the last thirty."
 DAYS_NONE = "Nothing in the last thirty days yet. Today is a fine day to start."
-DAYS_IN_A_ROW = "{count} days in a row."
+DAYS_IN_A_ROW = "{count} in a row."
 ROUTINES_IN_ALL = "{count} in all."
 ROUTINE_IN_ALL = "One routine in all."
 OFFER_REMINDER = "Would you like a daily reminder?"
@@ -200,6 +200,12 @@ PERMISSION_REFUSED = (
     "Alexa app."
 )
 SEE_YOU = "See you next time."
+# After "how am I doing", the question still open in a few words (the report stays under 10 s).
+DAYS_ASK_START = "Say start, or stop."
+DAYS_ASK_GO_ON = "Say next to go on."
+DAYS_ASK_RESUME = "Pick up where you stopped?"
+DAYS_ASK_RESTART = "Start over?"
+DAYS_ASK_SKIP = "Skip this move?"
 CARRY_ON = "Say next to carry on."
 REMINDER_TEXT = "Time for your daily mobility routine."
 """What the reminder itself says: short, no skill name, nothing medical."""

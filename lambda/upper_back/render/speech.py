@@ -210,7 +210,8 @@ class Speaker:
             case WelcomeBackDone(completed=completed, days=days):
                 done = phrases.DONE_COUNT.format(count=_times(completed))
                 if days is not None and days.week >= 2:  # something good to say
-                    done = phrases.WELCOME_DAYS.format(week=phrases.number_word(days.week))
+                    week = phrases.number_word(days.week).capitalize()
+                    done = phrases.WELCOME_DAYS.format(week=week)
                 speech = _say(
                     phrases.WELCOME_BACK_DONE, done, phrases.SAFETY_SHORT, phrases.OFFER_AGAIN
                 )
@@ -309,9 +310,10 @@ class Speaker:
                 chosen = phrases.DETAIL_SHORT if detail == "short" else phrases.DETAIL_FULL
                 return self._noted(chosen, place, question)
             case DaysReport(days=days, place=place, question=question):
-                next_words = self._reprompt(place, question)
-                ask_again = SHORT_ASKS.get(question, next_words)
-                return Reply(_say(*_days_report(days), ask_again), _say(next_words))
+                ask_again = _days_ask(place, question)
+                return Reply(
+                    _say(*_days_report(days), ask_again), _say(self._reprompt(place, question))
+                )
             case (
                 ReminderTimeAsked() | ReminderProposed() | ReminderSet() | ReminderFailed()
                 | PermissionAsked() | PermissionRefused() | ReminderDeclined() | ReminderCancelled()
@@ -692,13 +694,29 @@ def _clock(at: time) -> str:
     return phrases.clock(at.hour, at.minute)
 
 
+def _days_ask(place: Place, question: Question) -> str:
+    """The question still open after "how am I doing", in five words at most (the reprompt
+    says it in full)."""
+    match question:
+        case Question.RESUME:
+            return phrases.DAYS_ASK_RESUME
+        case Question.RESTART:
+            return phrases.DAYS_ASK_RESTART
+        case Question.EASIER:
+            return phrases.ASK_EASIER
+        case Question.SKIP:
+            return phrases.DAYS_ASK_SKIP
+        case _:
+            return phrases.DAYS_ASK_GO_ON if isinstance(place, AtMove) else phrases.DAYS_ASK_START
+
+
 def _days_report(days: DaysDone) -> tuple[str, ...]:
     """ "How am I doing", in a few sentences: the week and the month, a run of days when there
     is one, and the routines in all."""
     if not days.month:
         return (phrases.DAYS_NONE,)
     report = phrases.DAYS_REPORT.format(
-        week=phrases.number_word(days.week), month=phrases.number_word(days.month)
+        week=phrases.number_word(days.week).capitalize(), month=phrases.number_word(days.month)
     )
     run = (
         phrases.DAYS_IN_A_ROW.format(count=phrases.number_word(days.in_a_row).capitalize())
