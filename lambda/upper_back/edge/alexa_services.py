@@ -127,7 +127,7 @@ class AlexaServices:
         """Carry out a reminder effect; never raises, never retries."""
         match effect:
             case CreateReminder(at=at, replacing=old):
-                if not reminders_permitted(self.handler_input):
+                if not (reminders_permitted(self.handler_input) or self._just_granted()):
                     return PermissionMissing()
                 if old is not None:
                     deleted = self._delete(old)
@@ -141,6 +141,13 @@ class AlexaServices:
                 return self._delete(token)
             case _:
                 assert_never(effect)
+
+    def _just_granted(self) -> bool:
+        """This request is Alexa's answer to the permission question, and a create is asked of
+        it only when the answer was yes: the request's own permission scopes may not say so
+        yet, and asking again would go round in circles (a 401 then sends the card)."""
+        request = self.handler_input.request_envelope.request
+        return getattr(request, "object_type", None) == "Connections.Response"
 
     def _client(self) -> Any:
         factory = self._factory()
