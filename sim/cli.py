@@ -27,7 +27,14 @@ from typing import TextIO
 from sim import render
 from sim.alexa_api import FakeAlexaApi
 from sim.conversation import Conversation, Handler, Turn
-from sim.envelopes import SKILL_ID, Caller, permission_answer, reminders_deleted
+from sim.envelopes import (
+    SCREEN_INTERFACES,
+    SKILL_ID,
+    Caller,
+    permission_answer,
+    reminders_deleted,
+    user_event_request,
+)
 from sim.habit import (
     REMINDERS_SCOPE,
     ApiLog,
@@ -58,6 +65,8 @@ Simulator commands (anything else is spoken to Alexa):
   /reminders          the reminders Alexa holds for the skill (in the simulator's fake API)
   /delete-reminders   delete them as the Alexa app would (the skill hears ReminderDeleted)
   /permission on|off  whether the reminders permission is already granted
+  /tap WORD           tap a button of the screen shown (with --screen): /tap next, /tap back,
+                      /tap repeat, /tap pause, /tap easier, /tap start, /tap resume
   /help               this list
   /quit               leave the simulator (your place is already saved)
 Try: "open upper back routine", "start", "next move", "skip to can openers", "go to move four",
@@ -86,6 +95,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--real-time", action="store_true", help="play pauses in real time")
     parser.add_argument("--verbose", action="store_true", help="show the skill's own logs")
+    parser.add_argument(
+        "--screen",
+        action="store_true",
+        help="a device with a screen (APL): show what it shows each turn; /tap WORD taps it",
+    )
     args = parser.parse_args(argv)
     if args.table and not args.dynamodb_endpoint:
         parser.error("--table only applies with --dynamodb-endpoint")
@@ -180,11 +194,14 @@ class Simulator:
         real_time: bool = False,
         sleep: Callable[[float], None] = time.sleep,
         api: FakeAlexaApi | None = None,
+        screen: bool = False,
     ) -> None:
         self.nlu = nlu
         self.api = api
         self.calendar = Calendar()
         caller = caller or Caller()
+        if screen:
+            caller = replace(caller, interfaces={**caller.interfaces, **SCREEN_INTERFACES})
         if api is not None:
             caller = replace(caller, api_endpoint=api.endpoint)
         self.conversation = Conversation(handler=handler, caller=caller, clock=self.calendar)
@@ -194,6 +211,7 @@ class Simulator:
         self.width = max(width, 40)
         self.player = (lambda text, out: render.play(text, out, sleep)) if real_time else None
         self.failed = False
+        self.screen_token: str | None = None  # the document on the screen, for /tap
 
     def prompt(self) -> str:
         return "you> " if self.conversation.in_session else "you [no session]> "
@@ -288,9 +306,22 @@ class Simulator:
             self.say(f"  (now {caller.user_id}{voice}; no session open)")
         elif name in ("tz", "date", "reminders", "delete-reminders", "permission"):
             self._habit(name, rest)
+        elif name == "tap" and rest:
+            self._tap(rest[0].lower())
         else:
             self.say(COMMANDS)
         return True
+
+    def _tap(self, word: str) -> None:
+        """Tap the button that sends ``word`` on the screen last shown (Alexa.Presentation.APL
+        .UserEvent with the document's token); a screen can outlive its session."""
+        token = self.screen_token
+        if token is None:
+            self.say("  (no screen to tap: run with --screen, and say something first)")
+            return
+        opens = "" if self.conversation.in_session else ", new session"
+        self.say(f"  (Alexa.Presentation.APL.UserEvent [{word!r}]{opens})")
+        self._send(lambda: self.conversation.send(user_event_request(word, token)))
 
     def _habit(self, name: str, rest: list[str]) -> None:
         """The daily habit's simulator commands (see ``COMMANDS``)."""
@@ -356,6 +387,10 @@ class Simulator:
                 self.say(line)
         if turn is not None:
             render.show(turn, self.out, self.width, self.conversation.in_session, self.player)
+            shown = render.screen_text(turn, self.width - 2)
+            if shown:
+                self.say(textwrap.indent(shown, "  "))
+                self.screen_token = render.document_token(turn)
             self.permission_token = asks_permission(turn)
             if self.permission_token is not None:
                 self.say(
@@ -416,7 +451,14 @@ def main(
     handler = handler or build_skill_handler(choice, skill_id)
     with FakeAlexaApi() as api:  # the Alexa APIs, in-process: what the skill sends is printed
         sim = Simulator(
-            nlu, handler, out, caller=caller, width=width, real_time=args.real_time, api=api
+            nlu,
+            handler,
+            out,
+            caller=caller,
+            width=width,
+            real_time=args.real_time,
+            api=api,
+            screen=args.screen,
         )
         sim.say(
             f"Upper Back Routine simulator ({args.locale}, {choice.describe()}). "

@@ -133,6 +133,23 @@ def intent_request(name: str, slots: dict[str, SlotValue] | None = None) -> dict
     }
 
 
+SCREEN_INTERFACES: dict[str, Any] = {
+    "Alexa.Presentation.APL": {"runtime": {"maxVersion": "2024.3"}}
+}
+"""What an Echo Show reports it supports: APL (the newest version Amazon documents)."""
+
+
+def user_event_request(word: str, token: str) -> dict[str, Any]:
+    """A tap on a button of the screen document named ``token``: its ``SendEvent`` words."""
+    return {
+        "type": "Alexa.Presentation.APL.UserEvent",
+        "token": token,
+        "arguments": [word],
+        "source": {"type": "TouchWrapper", "handler": "Press", "id": f"tap-{word}"},
+        "components": {},
+    }
+
+
 def session_ended_request(reason: str = "USER_INITIATED") -> dict[str, Any]:
     request: dict[str, Any] = {"type": "SessionEndedRequest", "reason": reason}
     if reason == "ERROR":

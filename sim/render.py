@@ -160,6 +160,13 @@ SCREENS = Path("build/screens")
 _BAR = 20
 
 
+def document_token(turn: Turn) -> str | None:
+    """The token of the APL document ``turn`` put on the screen (None: it put none)."""
+    directives = turn.response.get("directives") or []
+    documents = [d for d in directives if d.get("type") == RENDER_DOCUMENT]
+    return str(documents[-1].get("token", "")) if documents else None
+
+
 def screen_text(turn: Turn, width: int = 80, figures: Path = SCREENS) -> str:
     """What a screen device shows for ``turn``, as text: the kind of screen, the place, the
     routine's progress bar, the figure's file (from ``make screens``), the key cue, the count

@@ -20,8 +20,10 @@ from typing import Any
 import pytest
 
 from tests.contract.apl_view import PROFILES, Shown, Viewport, inflate, resources
+from tests.unit.test_speech import EXAMPLES
 from tools.apl_expr import bindings
 from upper_back.core.routine import load_routine
+from upper_back.edge.intents import INTENT_COMMANDS, TAP_INTENTS, command_for_tap
 from upper_back.render import phrases
 from upper_back.render.coaching import coach
 from upper_back.render.screen import (
@@ -36,6 +38,7 @@ from upper_back.render.screen import (
     follow,
     poses,
 )
+from upper_back.render.speech import Speaker
 
 ROOT = Path(__file__).resolve().parents[2]
 RENDER = ROOT / "lambda" / "upper_back" / "render"
@@ -250,3 +253,45 @@ def test_type_grows_with_the_screen_and_shrinks_on_the_smallest() -> None:
     spot, show5, show8, show10, show15, _tv = (_sizes(v) for v in PROFILES)
     assert spot["key"] < show5["key"] < show8["key"] < show10["key"] < show15["key"]
     assert spot["figureWidth"] < show8["figureWidth"] < show15["figureWidth"]
+
+
+# --- the screens the skill really renders ------------------------------------------------------
+
+
+def test_every_word_a_button_sends_is_said_by_an_intent_of_the_voice_model() -> None:
+    assert set(TAP_INTENTS) == set(TAP_COMMANDS)
+    model = json.loads(
+        (ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json").read_text()
+    )
+    intents = {i["name"] for i in model["interactionModel"]["languageModel"]["intents"]}
+    for word, intent in TAP_INTENTS.items():
+        assert intent in intents, word
+        assert command_for_tap(word) == INTENT_COMMANDS[intent], word
+    assert command_for_tap("jump") is None
+    assert command_for_tap(None) is None
+
+
+def test_every_outcome_renders_a_screen_every_viewport_can_show() -> None:
+    """Each kind of answer the speech renderer gives (a few of each), on every profile: the
+    title and hint shown, buttons only while the session stays open and only words a tap can
+    send, and a move's figure and count."""
+    speaker = Speaker(ROUTINE)
+    doc = document()
+    kinds = set()
+    for examples in EXAMPLES.values():
+        for outcome in examples[:3]:
+            reply = speaker.render(outcome)
+            view = reply.screen
+            kinds.add(view.kind)
+            assert set(view.buttons) <= set(TAP_COMMANDS)
+            if reply.reprompt is None:
+                assert view.buttons == ()
+            if view.kind == "move":
+                assert view.figure in doc["graphics"]
+                assert view.beats
+                assert view.move >= 1
+            for viewport in PROFILES:
+                shown = inflate(doc, datasources(view), viewport)
+                assert texts(shown, "title") == [view.name or view.title]
+                assert texts(shown, "hint") == [view.hint]
+    assert kinds == set(SCREEN_KINDS)

@@ -167,13 +167,8 @@ def test_an_unknown_top_level_field_of_a_v2_record_is_kept_through_a_save(
 
 # Requests the skill does not act on: an empty valid response, a log line, the session kept.
 
-APL_USER_EVENT = {
-    "type": "Alexa.Presentation.APL.UserEvent",
-    "token": "upper-back-screen",
-    "arguments": ["next"],
-    "source": {"type": "TouchWrapper", "handler": "Press", "id": "nextButton"},
-    "components": {},
-}
+# (A tap on the screen, Alexa.Presentation.APL.UserEvent, is acted on:
+# tests/conversation/test_screen.py.)
 # The answer to a connection the skill never starts (a purchase); the permission answer is acted
 # on (tests/conversation/test_habit.py), as are reminders deleted in the Alexa app.
 CONNECTIONS_RESPONSE = {
@@ -218,7 +213,7 @@ def at_the_wall_splats_right_side(alexa: Alexa) -> Conversation:
 
 @pytest.mark.parametrize(
     "request_body",
-    [APL_USER_EVENT, CONNECTIONS_RESPONSE, pytest.param(MADE_UP, id="Foo.Bar")],
+    [CONNECTIONS_RESPONSE, pytest.param(MADE_UP, id="Foo.Bar")],
     ids=lambda body: str(body["type"]),
 )  # fmt: skip
 def test_a_request_not_acted_on_inside_a_session_leaves_the_place_in_the_session(

@@ -231,7 +231,6 @@ def test_an_error_inside_a_handler_apologises_keeps_the_place_and_logs_what_was_
 
 # Request types Alexa may send that the skill does not act on, with the least each must carry.
 NOT_ACTED_ON: dict[str, dict[str, Any]] = {
-    "Alexa.Presentation.APL.UserEvent": {"token": "upper-back", "arguments": ["next"]},
     "Connections.Response": {"name": "Buy", "status": {"code": "200"}, "token": "t"},
     "Reminders.ReminderCreated": {"body": {"alertToken": "a"}},
     "Reminders.ReminderUpdated": {"body": {"alertToken": "a"}},
@@ -267,6 +266,36 @@ def test_a_request_type_not_acted_on_gets_an_empty_answer_and_breaks_nothing(
     assert leaks(logs, capsys) == []
     after = conversation.say("AMAZON.RepeatIntent")  # the session goes on where it was
     assert header(2) in text(after.ssml)
+
+
+@pytest.mark.parametrize(
+    "tap",
+    [
+        {"token": "upper-back", "arguments": ["next"]},  # a screen that is not ours
+        {"token": "upper-back-routine.9.2-0"},  # no arguments at all
+        {"arguments": [{"next": True}, 3]},  # no token, arguments of another shape
+    ],
+    ids=["stranger-token", "no-arguments", "odd-arguments"],
+)
+def test_a_tap_carrying_little_or_odd_data_is_answered_and_changes_nothing(
+    handler: Handler, alexa: Alexa, stored: Stored, dynamodb: LiveDynamoDb,
+    tap: dict[str, Any], logs: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    """A tap (``Alexa.Presentation.APL.UserEvent``) is acted on like words (issue 11): one that
+    cannot be matched to the screen shown, or to a button, is answered, and nothing moves."""
+    conversation = in_the_middle_of_move_three(alexa)
+    before, calls = stored(USER_ID), len(dynamodb.calls)
+    event = same_session(conversation, {"type": "Alexa.Presentation.APL.UserEvent", **tap})
+    raw = handler(event, None)
+    response = assert_valid_response(raw, spoken=True)["response"]
+    heard = text(response["outputSpeech"]["ssml"])
+    assert text(phrases.STALE_SCREEN) in heard or text(phrases.FALLBACK) in heard
+    assert text(phrases.APOLOGY) not in heard
+    assert response["shouldEndSession"] is False
+    assert stored(USER_ID) == before
+    assert dynamodb.calls[calls:] == []
+    assert errors(logs) == []
+    assert leaks(logs, capsys) == []
 
 
 def test_the_last_resort_phrase_is_never_what_an_ordinary_turn_says(alexa: Alexa) -> None:

@@ -37,6 +37,7 @@ from upper_back.edge.handlers import (
     SessionEndedHandler,
     SkillDisabledHandler,
     SkillEnabledHandler,
+    TapHandler,
     UnknownRequestHandler,
 )
 from upper_back.edge.respond import to_response
@@ -80,6 +81,7 @@ def build_skill(
         SessionEndedHandler(turns),
         PermissionAnswerHandler(turns),
         RemindersDeletedHandler(turns),
+        TapHandler(turns),
         SkillEnabledHandler(),
         SkillDisabledHandler(store),
         NotActedOnHandler(),

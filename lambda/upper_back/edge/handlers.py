@@ -32,9 +32,10 @@ from upper_back.core.commands import (
 )
 from upper_back.edge import observability
 from upper_back.edge.alexa_services import time_from_token
-from upper_back.edge.intents import command_for
+from upper_back.edge.intents import command_for, command_for_tap
 from upper_back.edge.respond import has_screen, to_response
-from upper_back.edge.turn import Turns
+from upper_back.edge.turn import Tap, Turns
+from upper_back.render import screen as screens
 from upper_back.render.speech import apology
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,9 @@ SKILL_DISABLED = "AlexaSkillEvent.SkillDisabled"
 CONNECTIONS_RESPONSE = "Connections.Response"
 REMINDER_DELETED = "Reminders.ReminderDeleted"
 ASK_FOR = "AskFor"
+USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 NOT_ACTED_ON = frozenset(
     {
-        # A tap on the screen: the document has no buttons that send events yet.
-        "Alexa.Presentation.APL.UserEvent",
         # Alexa reporting that a response of ours was invalid: logged, never answered.
         "System.ExceptionEncountered",
     }
@@ -134,6 +134,25 @@ class SessionEndedHandler(_Handles):
         # Alexa gave up after the reprompt: the person heard the whole reply (a set) and walked
         # away, as opposed to saying stop (USER_INITIATED), which may have cut the set short.
         return self.turns.run(handler_input, SessionEnd(lapsed=reason == LAPSED))
+
+
+class TapHandler(_Handles):
+    """A button tapped on the screen (``SendEvent``): its word goes through the same table as
+    the words said (``intents.command_for_tap``), so a tap and "next move" do the same thing;
+    a tap on a screen that no longer shows the person's place does nothing, and says so."""
+
+    request_type = USER_EVENT
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        request: Any = handler_input.request_envelope.request
+        arguments = getattr(request, "arguments", None) or []
+        word = arguments[0] if arguments else None
+        command = command_for_tap(word)
+        if command is None:
+            log.warning("tap not understood", extra={"word": str(word)[:40]})
+            command = NotUnderstood()
+        shown = screens.read_token(getattr(request, "token", None))
+        return self.turns.run(handler_input, command, tap=Tap(shown))
 
 
 class PermissionAnswerHandler(_Handles):

@@ -90,6 +90,27 @@ INTENT_COMMANDS: dict[str, Command | type[GoTo] | type[SetReminder]] = {
 }
 
 
+TAP_INTENTS: dict[str, str] = {
+    "next": "NextMoveIntent",
+    "back": "PreviousMoveIntent",
+    "repeat": "AMAZON.RepeatIntent",
+    "pause": "AMAZON.PauseIntent",
+    "easier": "EasierIntent",
+    "start": "StartRoutineIntent",
+    "resume": "ResumeRoutineIntent",
+}
+"""Each word a screen's button sends (render/screen.py's ``TAP_COMMANDS``) and the intent that
+says the same by voice: a tap goes through ``INTENT_COMMANDS`` like the words, so it does
+exactly what they do."""
+
+
+def command_for_tap(word: object) -> Command | None:
+    """The command a button's word asks for; None for a word no button sends."""
+    intent = TAP_INTENTS.get(word) if isinstance(word, str) else None
+    command = INTENT_COMMANDS.get(intent) if intent is not None else None
+    return command if command is not None and not isinstance(command, type) else None
+
+
 def command_for(request: IntentRequest, routine: Routine) -> Command | None:
     """The command an intent request asks for; None for an intent the model does not have."""
     name = str(getattr(request.intent, "name", "") or "")

@@ -29,10 +29,22 @@ def _speech(body: Ssml) -> SsmlOutputSpeech:
 
 
 def has_screen(envelope: RequestEnvelope) -> bool:
-    """Whether the device renders APL; a request without context or device has no screen."""
+    """Whether the device renders the screen document: it has APL, of the document's version or
+    newer (an older runtime would refuse it; that device gets the card, as one without a
+    screen). A request without context or device has no screen."""
     system = getattr(envelope.context, "system", None)
     interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+    apl = getattr(interfaces, "alexa_presentation_apl", None)
+    if apl is None:
+        return False
+    runs = _version(getattr(getattr(apl, "runtime", None), "max_version", None))
+    return runs is None or runs >= (_version(screens.document()["version"]) or (0,))
+
+
+def _version(value: object) -> tuple[int, ...] | None:
+    """ "2023.3" as (2023, 3); None for anything else."""
+    parts = value.split(".") if isinstance(value, str) else []
+    return tuple(int(p) for p in parts) if parts and all(p.isdigit() for p in parts) else None
 
 
 def _ask_permission(reply: Reply) -> Response:
@@ -53,8 +65,11 @@ def _ask_permission(reply: Reply) -> Response:
     return Response(directives=[directive])
 
 
-def to_response(reply: Reply, *, screen: bool, in_session: bool) -> Response:
-    """Alexa's response for ``reply``: speech, reprompt, card and (for a screen) the APL."""
+def to_response(
+    reply: Reply, *, screen: bool, in_session: bool, token: str = screens.TOKEN
+) -> Response:
+    """Alexa's response for ``reply``: speech, reprompt, card and (for a screen) the APL, its
+    document named by ``token`` (``screens.token``: a tap sends it back)."""
     if reply.ask_permission is not None:
         return _ask_permission(reply)
     if not reply.speech:
@@ -69,7 +84,7 @@ def to_response(reply: Reply, *, screen: bool, in_session: bool) -> Response:
 
         directives.append(
             RenderDocumentDirective(
-                token=screens.TOKEN,
+                token=token,
                 document=screens.document(),
                 datasources=screens.datasources(reply.screen),
             )

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import cached_property
 from typing import Any, assert_never
 
@@ -28,7 +29,7 @@ from ask_sdk_dynamodb.partition_keygen import person_id_partition_keygen
 from ask_sdk_model import Response
 
 from upper_back.adapters.port import Found, ProgressStore, RawRecord, Saved, Stale, Unavailable
-from upper_back.core.commands import Command, Launch
+from upper_back.core.commands import AskProgress, Command, Launch, name
 from upper_back.core.navigation import Context, Transition, step
 from upper_back.core.outcomes import CreateReminder, DeleteReminder, ReminderProblem, SaveState
 from upper_back.core.record import Issue, Stored, decode, encode
@@ -47,6 +48,7 @@ from upper_back.core.state import Preferences, Progress, Question, UserState
 from upper_back.edge import observability
 from upper_back.edge.alexa_services import AlexaServices, local_date
 from upper_back.edge.respond import has_screen, to_response
+from upper_back.render import screen as screens
 from upper_back.render.speech import Kept, Note, Saving, Speaker
 
 log = logging.getLogger(__name__)
@@ -141,6 +143,32 @@ class Request:
         )
 
 
+SCREEN_TURN = "screen_turn"
+"""Session attribute: how many replies this session has sent, which a screen's token carries."""
+
+
+def _screen_turn(attributes: Mapping[str, Any] | None) -> int:
+    turn = (attributes or {}).get(SCREEN_TURN)
+    return int(turn) if isinstance(turn, int | Decimal) and not isinstance(turn, bool) else 0
+
+
+@dataclass(frozen=True)
+class Tap:
+    """A button tapped on the screen: the token of the screen it was on (None: not ours)."""
+
+    shown: screens.ScreenToken | None
+
+    def stale(self, request: Request, copy: SessionCopy) -> bool:
+        """Whether the screen tapped no longer shows where the person is: within a session, an
+        older reply's screen; in a new session (the screen outlived its own), one that showed
+        another place than the person's now."""
+        if self.shown is None:
+            return True
+        if request.in_session and not request.new_session:
+            return self.shown.turn != _screen_turn(request.attributes)
+        return self.shown.place != screens.place_key(copy.state.place)
+
+
 @dataclass(frozen=True)
 class Turns:
     """Runs commands for one routine against one store; built once per container."""
@@ -159,11 +187,18 @@ class Turns:
         """The moves' ids, in routine order (preferences name moves by id)."""
         return tuple(move.id for move in self.routine.moves)
 
-    def run(self, handler_input: HandlerInput, command: Command) -> Response:
+    def run(
+        self, handler_input: HandlerInput, command: Command, *, tap: Tap | None = None
+    ) -> Response:
         request = Request.of(handler_input, self.clock)
         storage = _Storage(self.store, request.key)
         services = AlexaServices(handler_input, request.locale)
         copy, note = self._load(request, storage, command)
+        if tap is not None and tap.stale(request, copy):
+            # A button on a screen that no longer shows where the person is: nothing is done,
+            # and they hear why and where they are (the screen is painted afresh).
+            log.info("tap on an old screen", extra={"command": name(command)})
+            command, note = AskProgress(), note or Note.STALE_SCREEN
         if request.new_session:
             # Once per session: the device's zone makes "today" the person's own date. When the
             # lookup fails, the zone stored last time stands (else UTC).
@@ -192,10 +227,15 @@ class Turns:
             preferences=transition.state.preferences,
         )
         reply = speaker.render(transition.outcome, kept, note)
+        turn = _screen_turn(request.attributes) + 1
         if request.in_session:
             attributes = to_session(copy, self.routine, request.writer, request.now)
-            handler_input.attributes_manager.session_attributes = attributes
-        return to_response(reply, screen=request.screen, in_session=request.in_session)
+            handler_input.attributes_manager.session_attributes = {
+                **attributes,
+                SCREEN_TURN: turn,
+            }
+        shown = screens.token(turn, copy.state.place)
+        return to_response(reply, screen=request.screen, in_session=request.in_session, token=shown)
 
     def _load(
         self, request: Request, storage: _Storage, command: Command

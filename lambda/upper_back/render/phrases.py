@@ -129,6 +129,13 @@ UNREADABLE = "Sorry, I could not make sense of that request. Your place is safe.
 CARD_TITLE = "Upper Back Routine"
 SCREEN_PROGRESS = "Move {n} of {total}"
 SCREEN_HINT = "Try saying: next move, repeat, or how many are left."
+SCREEN_OR_TAP = "Or tap a button."
+SCREEN_HINT_ENDED = "To carry on, say: Alexa, open upper back routine."
+SCREEN_FINISHED = "Routine complete."
+SCREEN_DAYS = "{week} of the last 7 days"
+STALE_SCREEN = "That button was on an older screen, so I did nothing."
+"""The screen's own words: its hint, the completion and the week (digits are read, not
+heard), and what is said for a tap on a screen that no longer shows where the person is."""
 
 # The adaptive coach: "that hurts", versions, pace, detail, the quick run, coming back.
 PAUSE_ANYTIME = "You can say Alexa, pause, or Alexa, stop, at any time."

@@ -8,6 +8,8 @@ unexpected error and the last-resort answer come from here too, so no words are 
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass, field, replace
 from datetime import time
 from enum import Enum
@@ -56,6 +58,7 @@ from upper_back.core.state import (
     DETAILS,
     PACES,
     VARIANTS,
+    Asked,
     AtMove,
     Kind,
     NotStarted,
@@ -65,7 +68,14 @@ from upper_back.core.state import (
 )
 from upper_back.render import phrases
 from upper_back.render.coaching import PACE_STEPS, coach, fill, part_sides
-from upper_back.render.screen import ScreenView
+from upper_back.render.screen import (
+    MOVE_BUTTONS,
+    Day,
+    ScreenView,
+    figure_id,
+    follow,
+    poses,
+)
 from upper_back.render.ssml import Ssml, join, sentence
 from upper_back.render.timing import minutes_after, routine_minutes
 from upper_back.render.variety import pick
@@ -73,7 +83,6 @@ from upper_back.render.variety import pick
 FAMILIAR_AFTER = 1
 COACHED_VARIANTS: dict[str, Variant] = {"easier": "easier", "harder": "harder"}
 """After this many finished routines the skill stops explaining why each move helps."""
-MOVE_BUTTONS = ("back", "repeat", "next")
 SHORT_ASKS = {
     Question.RESUME: phrases.ASK_RESUME,
     Question.RESTART: phrases.ASK_RESTART,
@@ -126,6 +135,7 @@ class Note(Enum):
     MOVE_REMOVED = "move_removed"  # the stored move is no longer in the routine
     UNREADABLE = "unreadable"  # the stored record (or its place) was damaged
     HISTORY_UNREADABLE = "history_unreadable"  # the count was damaged; the place is kept
+    STALE_SCREEN = "stale_screen"  # a tap on a screen that no longer shows the place
 
 
 def _note(note: Note) -> str:
@@ -140,6 +150,8 @@ def _note(note: Note) -> str:
             return phrases.UNREADABLE_PLACE
         case Note.HISTORY_UNREADABLE:
             return phrases.HISTORY_UNREADABLE
+        case Note.STALE_SCREEN:
+            return phrases.STALE_SCREEN
         case _:
             assert_never(note)
 
@@ -193,6 +205,7 @@ class Speaker:
         """The reply for ``outcome``; ``kept`` says what became of the place (goodbyes must not
         claim a save that did not happen); ``note`` is said first."""
         reply = self._reply(outcome, kept or Kept())
+        reply = replace(reply, screen=self._screen(outcome, reply))
         if note is not None:
             reply = replace(reply, speech=join(sentence(_note(note)), reply.speech))
         return reply
@@ -545,15 +558,87 @@ class Speaker:
         version = move.version(COACHED_VARIANTS.get(self.variant(move) or "", "normal"))
         first_side = part_sides(version, at.part)[0]
         shown = (version.purpose, *version.setup, *version.cues) if full else (version.key,)
+        variant = self.variant(move)
         screen = ScreenView(
             title=title,
             progress=phrases.SCREEN_PROGRESS.format(n=at.move + 1, total=len(self.routine.moves)),
             side=side,
             lines=tuple(fill(line, first_side) for line in shown),
-            hint=phrases.REPROMPT_MOVE,
-            buttons=MOVE_BUTTONS,
+            kind="move",
+            name=place["name"][:1].upper() + place["name"][1:],
+            move=at.move + 1,
+            total=len(self.routine.moves),
+            done=self._share_done(at),
+            key=fill(version.key, first_side),
+            figure=figure_id(move.id, variant),
+            # The figure is drawn for a move's first side; the second side's is its mirror.
+            mirrored=move.split_sides and at.part > 0,
+            beats=follow(speech, poses(version, part_sides(version, at.part))),
         )
         return Reply(speech, _say(phrases.REPROMPT_MOVE), screen)
+
+    def _share_done(self, at: AtMove) -> float:
+        """The share of the routine's parts before ``at``: what the progress bar shows."""
+        parts = [move.parts for move in self.routine.moves]
+        return (sum(parts[: at.move]) + at.part) / sum(parts)
+
+    def _screen(self, outcome: Outcome, reply: Reply) -> ScreenView:  # noqa: PLR0911, PLR0912 (a case each)
+        """The screen beside ``reply``: its kind, what it shows for the outcome, and what to say
+        or tap next (buttons only while the session is open: the words voice would use)."""
+        view = reply.screen
+        match outcome:
+            case Played():
+                return self._open(view, reply, outcome.at, Question.NEXT)
+            case PlayedLast():  # the routine's end: the session ends, or a reminder is offered
+                return self._open(view, reply, outcome.at, Question.REMIND)
+            case WelcomeNew() | WelcomeBackDone():
+                return self._open(replace(view, kind="welcome"), reply, None, Question.START)
+            case WelcomeBack(at=at):
+                welcome = replace(view, kind="welcome", key=self.where(at))
+                return self._open(welcome, reply, at, Question.RESUME)
+            case WelcomeBackAfterSet(at=at):
+                welcome = replace(view, kind="welcome", key=self._next_is(at))
+                return self._open(welcome, reply, at, Question.GO_ON)
+            case HelpGiven(place=place, question=question):
+                return self._open(replace(view, kind="help"), reply, place, question)
+            case ProgressReport(place=place, question=question):
+                where = replace(view, kind="progress", key=self.where(place))
+                return self._open(where, reply, place, question)
+            case DaysReport(days=days, place=place, question=question):
+                week = tuple(Day("", index < days.week) for index in range(7))
+                said = phrases.SCREEN_DAYS.format(week=days.week)
+                report = replace(view, kind="progress", key=said, days=week)
+                return self._open(report, reply, place, question)
+            case Finished():
+                done = replace(view, kind="completion", key=phrases.SCREEN_FINISHED, done=1.0)
+                return self._open(done, reply, None, Question.REMIND)
+            case (
+                NoOtherSide(place=place, question=question)
+                | PainStop(place=place, question=question)
+                | NoMoveToAdjust(place=place, question=question)
+                | PaceSet(place=place, question=question)
+                | DetailSet(place=place, question=question)
+            ):  # fmt: skip
+                return self._open(view, reply, place, question)
+            case Misheard(place=place):
+                return self._open(view, reply, place, Question.NONE)
+            case NotStartedYet() | OfferRestart():
+                return self._open(view, reply, None, Question.START)
+            case _:
+                return self._open(view, reply, None, Question.NONE)
+
+    def _open(
+        self, view: ScreenView, reply: Reply, place: Place | None, question: Asked
+    ) -> ScreenView:
+        """``view`` with what to say or tap next: the reprompt's words and the buttons for the
+        question still open, or, when the session ends, how to come back."""
+        if reply.reprompt is None:
+            return replace(view, hint=phrases.SCREEN_HINT_ENDED, buttons=())
+        buttons = _buttons(place, question)
+        said = _plain(reply.reprompt)
+        return replace(
+            view, hint=f"{said} {phrases.SCREEN_OR_TAP}" if buttons else said, buttons=buttons
+        )
 
     def _finished(
         self,
@@ -737,3 +822,26 @@ def _times(completed: int) -> str:
         if completed == 1
         else phrases.TIMES.format(count=phrases.number_word(completed))
     )
+
+
+def _buttons(place: Place | None, question: Asked) -> tuple[str, ...]:
+    """The buttons for the question still open: what "yes" would do, or at a move its
+    controls; none for a question only words can answer (a time, a reminder)."""
+    match question:
+        case Question.START | Question.RESTART:
+            return ("start",)
+        case Question.RESUME:
+            return ("resume", "start")
+        case Question.EASIER:
+            return ("easier", "next")
+        case Question.SKIP | Question.GO_ON:
+            return ("next", "repeat")
+        case Question.NEXT | Question.NONE:
+            return MOVE_BUTTONS if isinstance(place, AtMove) else ("start",)
+        case _:
+            return ()
+
+
+def _plain(ssml: Ssml) -> str:
+    """What an SSML body says, as plain text for the screen."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", ssml)).split())
