@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, cast
 
 import pytest
+from ask_sdk_core.serialize import DefaultSerializer
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -33,6 +35,7 @@ from upper_back.core.state import (
     Reminder,
     UserState,
 )
+from upper_back.edge.alexa_services import reminder_request
 
 TODAY = date(2026, 12, 4)
 EIGHT, NINE = time(8, 0), time(9, 0)
@@ -129,6 +132,7 @@ def test_a_refused_change_keeps_the_old_reminder_unless_it_was_deleted(
     assert kept.outcome == ReminderFailed(problem, False, AtMove(2))
     gone = settle(transition, call(transition), Refused(problem, old_deleted=True))
     assert gone.state.habit.reminder is None
+    assert gone.outcome == ReminderFailed(problem, False, AtMove(2), old_gone=True)
     assert SaveState() in gone.effects
 
 
@@ -153,3 +157,29 @@ def test_answers_that_do_not_fit_the_call_are_failures_not_guesses() -> None:
         odd = settle(cancel, call(cancel), result)
         assert odd.state == WITH_EIGHT
         assert odd.outcome == ReminderFailed(ReminderProblem.UNAVAILABLE, True, AtMove(2))
+
+
+@pytest.mark.parametrize(
+    ("zone", "now", "first"),
+    [
+        # 07:30 in Auckland: today's 8:00 is still to come, in local time without an offset
+        ("Pacific/Auckland", datetime(2026, 12, 3, 18, 30, tzinfo=UTC), "2026-12-04T08:00:00"),
+        # 20:00 in London: tomorrow's
+        ("Europe/London", datetime(2026, 12, 4, 20, 0, tzinfo=UTC), "2026-12-05T08:00:00"),
+        # no zone known: tomorrow by UTC's date (Alexa uses the device's zone), never today
+        (None, datetime(2026, 12, 4, 1, 0, tzinfo=UTC), "2026-12-05T08:00:00"),
+    ],
+)
+def test_the_reminder_request_starts_at_the_next_local_time_without_an_offset(
+    zone: str | None, now: datetime, first: str
+) -> None:
+    request = reminder_request(EIGHT, zone, now, "en-GB")
+    body = cast(dict[str, Any], DefaultSerializer().serialize(request))
+    trigger = body["trigger"]
+    assert (trigger["scheduledTime"], trigger["recurrence"]["startDateTime"]) == (first, first)
+    assert trigger.get("timeZoneId") == zone
+    assert trigger["recurrence"]["recurrenceRules"] == ["FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0"]
+    assert body["alertInfo"]["spokenInfo"]["content"] == [
+        {"locale": "en-GB", "text": "Time for your daily mobility routine."}
+    ]
+    assert body["requestTime"] == now.replace(tzinfo=None).isoformat()

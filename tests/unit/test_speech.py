@@ -149,10 +149,11 @@ EXAMPLES: dict[type, list[Outcome]] = {
     ],
     ReminderSet: [ReminderSet(at, place) for at in TIMES for place in PLACES],
     ReminderFailed: [
-        ReminderFailed(problem, cancelling, place)
+        ReminderFailed(problem, cancelling, place, old_gone=not cancelling and gone)
         for problem in ReminderProblem
         for cancelling in (False, True)
         for place in PLACES
+        for gone in (False, True)
     ],
     PermissionAsked: [PermissionAsked(at) for at in TIMES],
     PermissionRefused: [PermissionRefused(place) for place in PLACES],

@@ -251,11 +251,13 @@ class ReminderProblem(Enum):
 
 @dataclass(frozen=True)
 class ReminderFailed:
-    """A reminder could not be set (``cancelling`` False) or removed (True), and why."""
+    """A reminder could not be set (``cancelling`` False) or removed (True), and why.
+    ``old_gone``: changing a reminder, the old one was deleted before the new one failed."""
 
     problem: ReminderProblem
     cancelling: bool
     place: Place
+    old_gone: bool = False
 
 
 @dataclass(frozen=True)

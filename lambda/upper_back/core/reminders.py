@@ -74,7 +74,7 @@ def _created(transition: Transition, effect: CreateReminder, result: ReminderRes
             # own request carrying the time.
             return replace(transition, outcome=PermissionAsked(effect.at), question=Question.NONE)
         case Refused(problem=problem, old_deleted=gone):
-            failed = replace(transition, outcome=ReminderFailed(problem, False, place))
+            failed = replace(transition, outcome=ReminderFailed(problem, False, place, gone))
             return _with(failed, None) if gone else failed
         case Deleted():  # not an answer to a create: said as a failure, nothing assumed
             failed_now = ReminderFailed(ReminderProblem.UNAVAILABLE, False, place)

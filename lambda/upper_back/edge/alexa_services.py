@@ -218,7 +218,9 @@ def reminder_request(at: time, zone: str | None, now: datetime, locale: str) -> 
     info = zone_info(zone)
     local_now = now.astimezone(info) if info is not None else now.astimezone(UTC)
     first = datetime.combine(local_now.date(), at)
-    if first <= local_now.replace(tzinfo=None):
+    if first <= local_now.replace(tzinfo=None) or info is None:
+        # Without the zone the device's "now" is not known: tomorrow's date is in the future
+        # almost everywhere (the rule's hour and minute decide the time of day anyway).
         first += timedelta(days=1)
     rule = f"FREQ=DAILY;BYHOUR={at.hour};BYMINUTE={at.minute};BYSECOND=0"
     return ReminderRequest(

@@ -31,9 +31,15 @@ from ask_sdk_model import Response
 from upper_back.adapters.port import Found, ProgressStore, RawRecord, Saved, Stale, Unavailable
 from upper_back.core.commands import AskProgress, Command, Launch, name
 from upper_back.core.navigation import Context, Transition, step
-from upper_back.core.outcomes import CreateReminder, DeleteReminder, ReminderProblem, SaveState
+from upper_back.core.outcomes import (
+    CreateReminder,
+    DeleteReminder,
+    ReminderFailed,
+    ReminderProblem,
+    SaveState,
+)
 from upper_back.core.record import Issue, Stored, decode, encode
-from upper_back.core.reminders import Refused, ReminderResult, settle
+from upper_back.core.reminders import Created, Deleted, Refused, ReminderResult, settle
 from upper_back.core.routine import Routine
 from upper_back.core.session import (
     Owed,
@@ -219,6 +225,8 @@ class Turns:
             context=context,
             settled=settled,
         )
+        if kept.saving is Saving.FAILED:
+            copy, transition = _undo_unsaved_reminder(services, copy, transition, settled)
         observability.record_turn(command, transition.outcome, bool(transition.effects))
         speaker = Speaker(
             self.routine,
@@ -380,6 +388,26 @@ def _run_reminders(
             settled.append((effect, result))
             transition = settle(transition, effect, result)
     return transition, tuple(settled)
+
+
+def _undo_unsaved_reminder(
+    services: AlexaServices, copy: SessionCopy, transition: Transition, settled: Settled
+) -> tuple[SessionCopy, Transition]:
+    """A reminder Alexa created whose token could not be stored is deleted again: with its
+    token lost (the session may end on this reply), a later change or cancel could not reach it,
+    and the person could end up with two daily reminders. Said as not set right now."""
+    created = [result for effect, result in settled if isinstance(result, Created)]
+    reminder = copy.state.habit.reminder
+    if not created or reminder is None or reminder.token != created[-1].token:
+        return copy, transition
+    result = services.run(DeleteReminder(reminder.token), copy.state.habit.zone, datetime.now(UTC))
+    if not isinstance(result, Deleted):
+        log.error("a reminder whose token could not be stored could not be deleted either")
+        return copy, transition  # the session still owes the save: kept while it lasts
+    log.warning("deleted a reminder whose token could not be stored")
+    state = replace(copy.state, habit=replace(copy.state.habit, reminder=None))
+    failed = ReminderFailed(ReminderProblem.UNAVAILABLE, False, state.place)
+    return replace(copy, state=state), replace(transition, state=state, outcome=failed)
 
 
 def _resettle(transition: Transition, settled: Settled) -> Transition:

@@ -198,6 +198,7 @@ REMINDER_NEEDS_PERMISSION = (
 )
 REMINDER_UNSUPPORTED = "Sorry, this device can't set reminders."
 REMINDER_NOT_NOW = "Sorry, I couldn't set the reminder just now. Please try again later."
+OLD_REMINDER_GONE = "Your earlier reminder is off."
 REMINDER_NOT_CANCELLED = (
     "Sorry, I couldn't turn the reminder off just now. Try again later, or remove it in the "
     "Alexa app."

@@ -378,30 +378,32 @@ class Speaker:
                 # Alexa asks in its own words; the skill says nothing over it.
                 return Reply(Ssml(""), None, ask_permission=at)
             case ReminderFailed(problem=problem, cancelling=cancelling, place=place):
+                # A change whose old reminder was deleted before the new one failed: say so.
+                gone = phrases.OLD_REMINDER_GONE if outcome.old_gone else ""
                 match problem:
                     case ReminderProblem.NO_PERMISSION:
-                        reply = self._then(phrases.REMINDER_NEEDS_PERMISSION, place)
+                        reply = self._then(phrases.REMINDER_NEEDS_PERMISSION, place, gone)
                         return replace(reply, permission_card=True)
                     case ReminderProblem.UNSUPPORTED:
-                        return self._then(phrases.REMINDER_UNSUPPORTED, place)
+                        return self._then(phrases.REMINDER_UNSUPPORTED, place, gone)
                     case ReminderProblem.UNAVAILABLE:
                         said = (
                             phrases.REMINDER_NOT_CANCELLED
                             if cancelling
                             else phrases.REMINDER_NOT_NOW
                         )
-                        return self._then(said, place)
+                        return self._then(said, place, gone)
                     case _:
                         assert_never(problem)
             case _:
                 assert_never(outcome)
 
-    def _then(self, said: str, place: Place) -> Reply:
-        """``said``, then: mid-routine, what to say to carry on (the session stays open);
-        otherwise a goodbye."""
+    def _then(self, said: str, place: Place, also: str = "") -> Reply:
+        """``said`` (and ``also``), then: mid-routine, what to say to carry on (the session
+        stays open); otherwise a goodbye."""
         if isinstance(place, AtMove):
-            return Reply(_say(said, phrases.CARRY_ON), _say(phrases.REPROMPT_MOVE))
-        return Reply(_say(said, phrases.SEE_YOU), None)
+            return Reply(_say(said, also, phrases.CARRY_ON), _say(phrases.REPROMPT_MOVE))
+        return Reply(_say(said, also, phrases.SEE_YOU), None)
 
     def _pain(self, place: Place, question: Question) -> Reply:
         """Stop at once, the stop rule, then the offer (the easier version, or skipping)."""
