@@ -262,10 +262,11 @@ def launch_event(api_endpoint: str) -> dict[str, Any]:
     Alexa service API is ``api_endpoint``."""
     from sim.envelopes import Caller, envelope, launch_request  # noqa: PLC0415
 
-    caller = Caller(skill_id=SKILL_ID, user_id="amzn1.ask.account.COLDSTART")
-    event = envelope(launch_request(), caller, session_id="amzn1.echo-api.session.COLDSTART")
-    event["context"]["System"]["apiEndpoint"] = api_endpoint
-    return event
+    caller = Caller(
+        skill_id=SKILL_ID, user_id="amzn1.ask.account.COLDSTART", api_endpoint=api_endpoint
+    )
+    # A new session: the skill looks up the device's time zone, as every first turn does.
+    return envelope(launch_request(), caller, session_id="amzn1.echo-api.session.COLDSTART")
 
 
 def build_variants(interpreter: package.Interpreter | None) -> dict[Variant, Path]:
