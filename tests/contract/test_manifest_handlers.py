@@ -247,7 +247,8 @@ def test_each_event_comes_back_through_the_lambda_handler_as_a_valid_empty_respo
     # SkillDisabled forgets the record; ReminderDeleted reads it (a token of the skill's own
     # would be forgotten, with a save); nothing else touches the store
     assert store.calls == {
-        "AlexaSkillEvent.SkillDisabled": ["delete"], "Reminders.ReminderDeleted": ["load"]
+        "AlexaSkillEvent.SkillDisabled": ["delete"],
+        "Reminders.ReminderDeleted": ["load"],
     }.get(request_type, [])
 
 
