@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml lambda/requirements.txt
 
 # Node tools for the checks only (apl-suggester), from package-lock.json; nothing here ships.
 $(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --prefer-offline --loglevel=error
 	touch $(NODE_STAMP)
 
 ## run: talk to the skill in the terminal (embedded store; see `make run ARGS=--help`)

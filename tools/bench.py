@@ -13,6 +13,8 @@
    fresh interpreter of the runtime's version from the unpacked, read-only zip, today's zip
    (no bytecode, all AWS data) against the shipped one, as a ratio (target: 0.4x), with the
    process's peak memory.
+6. A screen device's responses (``tools.apl_size``): the APL document (the same every turn) and
+   the largest response with it, against Alexa's limits.
 """
 
 from __future__ import annotations
@@ -229,6 +231,14 @@ def zip_figures() -> None:
         print(f"  {line}")
 
 
+def apl_figures() -> None:
+    from tools import apl_size  # noqa: PLC0415 (the handler on an in-memory store, for screens)
+
+    print("APL, a screen device's first run through the handler (tools.apl_size):")
+    for line in apl_size.report(apl_size.measure()):
+        print(f"  {line}")
+
+
 def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores"
     print(f"Machine: {machine}, Python {platform.python_version()}")
@@ -236,6 +246,7 @@ def main() -> None:
     import_figures()
     zip_figures()
     coldstart.measure()
+    apl_figures()
 
 
 if __name__ == "__main__":
