@@ -183,14 +183,7 @@ def screen_text(turn: Turn, width: int = 80, figures: Path = SCREENS) -> str:
         text = f"{label}: {value}" if label else value
         return textwrap.wrap(text, inner, subsequent_indent="  ") or [""]
 
-    place = " · ".join(
-        part
-        for part in (
-            screen.get("progress", ""),
-            f"{screen['side']} side" if screen.get("side") else "",
-        )
-        if part
-    )
+    place = screen.get("place", "")
     head = f"screen: {screen.get('kind', '?')}" + (f" — {place}" if place else "")
     lines = wrap("", screen.get("name") or screen.get("title", ""))
     if screen.get("kind") in ("move", "completion"):

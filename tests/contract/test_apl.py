@@ -36,6 +36,7 @@ from upper_back.render.screen import (
     document,
     figure_id,
     follow,
+    place_text,
     poses,
 )
 from upper_back.render.speech import Speaker
@@ -214,8 +215,9 @@ def test_each_viewport_shows_everything_each_kind_of_screen_needs(viewport: View
         if kind == "move":
             where = texts(shown, "where") + texts(shown, "whereRound")
             assert len(where) == 1, "the place, once"
+            assert where == [place_text(view)]
             assert view.progress in where[0]
-            assert view.side in where[0]
+            assert f"{view.side} side" in where[0]
             [figure] = [s for s in shown if s.type == "VectorGraphic"]
             assert figure.properties["source"] in doc["graphics"]
             assert figure.properties["width"] <= viewport.width - 2 * dims["pad"]

@@ -168,7 +168,7 @@ def test_tapping_next_moves_on_and_saves_like_saying_it(alexa: Alexa, stored: St
     assert place(stored("amzn1.ask.account.mover")) == at(1, 1)
     assert revision(stored("amzn1.ask.account.mover")) == before + 1
     screen = render_directives(turn)[0]["datasources"]["screen"]
-    assert screen["side"] == MOVES[1].sides[1]
+    assert screen["place"] == f"Move 2 of 5 · {MOVES[1].sides[1]} side"
     assert screen["mirror"] is True  # the second side's figure is the first's mirror
 
 
@@ -250,9 +250,8 @@ def test_a_move_screen_shows_the_place_progress_key_cue_figure_and_the_count(ale
     move = MOVES[1]
     assert screen["kind"] == "move"
     assert screen["name"].lower() == move.spoken_name()
-    assert screen["progress"] == "Move 2 of 5"
+    assert screen["place"] == f"Move 2 of 5 · {move.sides[0]} side"
     assert screen["move"] == 2
-    assert screen["side"] == move.sides[0]
     assert 0 < screen["percent"] < 100
     assert screen["key"] == move.key
     assert screen["figure"] == "wall_splat"

@@ -17,6 +17,7 @@ from upper_back.render.screen import (
     datasources,
     figure_id,
     follow,
+    place_text,
     poses,
     read_token,
     token,
@@ -78,6 +79,12 @@ def test_the_count_follows_the_speech_round_by_round_with_the_figure_in_step() -
     assert times == sorted(times)
     # The count starts after the instructions and the silence to get into position.
     assert beats[0].at > move.settle
+
+
+def test_the_place_line_names_the_side_only_when_there_is_one() -> None:
+    assert place_text(ScreenView(progress="Move 2 of 5", side="left")) == "Move 2 of 5 · left side"
+    assert place_text(ScreenView(progress="Move 1 of 5")) == "Move 1 of 5"
+    assert place_text(ScreenView()) == ""
 
 
 def test_the_timeline_plays_each_beat_after_the_previous_ones_animation() -> None:

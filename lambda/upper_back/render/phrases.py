@@ -133,6 +133,7 @@ SCREEN_OR_TAP = "Or tap a button."
 SCREEN_HINT_ENDED = "To carry on, say: Alexa, open upper back routine."
 SCREEN_FINISHED = "Routine complete."
 SCREEN_DAYS = "{week} of the last 7 days"
+SCREEN_SIDE = "{side} side"
 STALE_SCREEN = "That button was on an older screen, so I did nothing."
 """The screen's own words: its hint, the completion and the week (digits are read, not
 heard), and what is said for a tap on a screen that no longer shows where the person is."""

@@ -164,9 +164,8 @@ def datasources(view: ScreenView) -> dict[str, Any]:
             "kind": view.kind,
             "title": view.title,
             "name": view.name,
-            "progress": view.progress,
+            "place": place_text(view),
             "move": view.move,
-            "side": view.side,
             "percent": round(min(max(view.done, 0.0), 1.0) * 100),
             "key": view.key,
             "lines": list(view.lines),
@@ -178,6 +177,14 @@ def datasources(view: ScreenView) -> dict[str, Any]:
             "days": [{"label": day.label, "done": day.done} for day in view.days],
         }
     }
+
+
+def place_text(view: ScreenView) -> str:
+    """Where the screen's move is, in a line: "Move 2 of 5 · left side" (no side: "Move 2 of
+    5"; outside a move: "")."""
+    if not view.side:
+        return view.progress
+    return f"{view.progress} · {phrases.SCREEN_SIDE.format(side=view.side)}"
 
 
 def _timeline(beats: Sequence[Beat]) -> list[dict[str, Any]]:
