@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,51 @@ def test_a_group_rotates_and_scales_about_its_pivot() -> None:
     assert point == pytest.approx((15, 21))  # turned a quarter clockwise (y points down)
     below = (a * 10 + c * 21 + e, b * 10 + d * 21 + f)  # one unit below: scaled by 2 first
     assert math.dist(below, pivot) == pytest.approx(2)
+
+
+FLOOR_Y = 150  # the floor line every floor and standing figure draws: "M8 150L232 150"
+NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+Point = tuple[float, float]
+
+
+def _points(shape_data: str, matrix: tuple[float, ...]) -> list[Point]:
+    """The vertices of a polyline path ("Mx yLx y..."), transformed."""
+    values = [float(v) for v in NUMBER.findall(shape_data)]
+    a, b, c, d, e, f = matrix
+    pairs = zip(values[::2], values[1::2], strict=True)
+    return [(a * x + c * y + e, b * x + d * y + f) for x, y in pairs]
+
+
+def _rigid(matrix: tuple[float, ...]) -> bool:
+    a, b, c, d, _, _ = matrix
+    return abs(abs(a * d - b * c) - 1) < 1e-6
+
+
+def _limbs(graphic: dict[str, object]) -> list[tuple[list[Point], list[Point]]]:
+    """The body's straight segments (not props, not the head) at the start and the end of the
+    movement, leaving out those a group scales (an arm seen turning, or shortening as the
+    shoulder blades glide: drawn to look right, not to keep a length)."""
+    found = []
+    for before, after in zip(shapes(graphic, 0.0), shapes(graphic, 1.0), strict=True):
+        body = before.style.get("style") in ("near", "far", "work") and "a" not in before.data
+        if body and _rigid(before.matrix) and _rigid(after.matrix):
+            found.append((_points(before.data, before.matrix), _points(after.data, after.matrix)))
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(document()["graphics"]))
+def test_a_figure_keeps_its_proportions_and_its_footing_through_the_movement(name: str) -> None:
+    """For review by a physiotherapist, and against slips when a figure is edited: bones keep
+    their length from the start of the movement to its end, and a figure on the floor neither
+    floats above it nor sinks through it."""
+    graphic = document()["graphics"][name]
+    limbs = _limbs(graphic)
+    assert limbs
+    for before, after in limbs:
+        for (p, q), (r, s) in zip(pairwise(before), pairwise(after), strict=True):
+            assert math.dist(p, q) == pytest.approx(math.dist(r, s), abs=0.5), name
+    on_floor = any(s.data.startswith(f"M8 {FLOOR_Y}L232 {FLOOR_Y}") for s in shapes(graphic, 0))
+    if on_floor:
+        for pose in (0, 1):
+            lowest = max(y for limb in limbs for _, y in limb[pose])
+            assert FLOOR_Y - 6 <= lowest <= FLOOR_Y + 1, (name, pose, lowest)
