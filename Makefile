@@ -32,7 +32,7 @@ types: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP) $(NODE_STAMP)
-	$(BIN)/pytest -q -p no:cacheprovider --cov=lambda --cov-branch \
+	$(BIN)/pytest -q -p no:cacheprovider -n auto --dist loadfile --cov=lambda --cov-branch \
 		--cov-report=term:skip-covered --cov-fail-under=95 $(PYTEST_ARGS)
 
 ## bench: speed, DynamoDB calls per turn, cold import and zip size (printed, not asserted)
