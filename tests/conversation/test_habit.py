@@ -844,6 +844,24 @@ def test_while_the_record_cannot_be_read_no_reminder_is_created(
     assert reminder(stored(USER_ID))["token"] == "old-token"
 
 
+def test_a_record_newer_than_this_code_gets_no_reminder_it_could_not_keep(
+    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
+) -> None:
+    """A record written by a newer release (a rollback) is read, never written: a token Alexa
+    gave now could not be kept, and a later change could not reach that reminder."""
+    newer = v2_record(None, done=2, schema=3, habit={"zone": AUCKLAND})
+    store.put(USER_ID, newer)
+    conversation = talk(alexa, alexa_api, granted=True)
+    checked(conversation.launch())
+
+    said = heard(yes_to(conversation, HALF_SEVEN_PM))
+
+    assert text(phrases.REMINDER_NOT_NOW) in said
+    assert not calls(alexa_api, "POST")
+    assert alexa_api.reminders == {}
+    assert stored(USER_ID) == newer
+
+
 def test_once_the_record_can_be_read_again_the_yes_replaces_the_reminder_it_holds(
     alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
 ) -> None:

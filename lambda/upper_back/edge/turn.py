@@ -214,7 +214,9 @@ class Turns:
         zone = copy.state.habit.zone
         context = Context(self.layout, request.now, self.ids, local_date(request.now, zone))
         transition = step(copy.state, copy.question, command, context)
-        known = not isinstance(copy.sync, Unread)
+        # A reminder call needs a record its token can be saved in (and read from): not one that
+        # could not be read, nor one newer than this code (never written).
+        known = not isinstance(copy.sync, Unread | ReadOnly)
         transition, settled = _run_reminders(services, transition, zone, request.now, known)
         copy, transition, kept = self._commit(
             request,
