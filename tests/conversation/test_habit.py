@@ -65,7 +65,9 @@ def talk(
 
 
 def checked(turn: Turn, *, spoken: bool = True) -> Turn:
+    """A valid response that is not the apology for a turn that broke."""
     assert_valid_response(turn.raw, spoken=spoken)
+    assert text(phrases.APOLOGY) not in text(turn.ssml), "the turn broke"
     return turn
 
 
@@ -242,11 +244,19 @@ def failing_lookup(api: FakeAlexaApi, how: str) -> None:
             api.answer("GET", TIME_ZONE, 200, "../../etc/passwd")
         case "unknown-zone":
             api.answer("GET", TIME_ZONE, 200, "Mars/Olympus_Mons")
+        case "a-folder":  # a name the tz database has as a folder, not a zone
+            api.answer("GET", TIME_ZONE, 200, "Europe")
+        case "429-no-body" | "403-text-body":  # bodies the SDK cannot read as its Error model
+            status, body = (429, None) if how == "429-no-body" else (403, "Forbidden")
+            api.answer("GET", TIME_ZONE, status, body)
         case _:
             api.answer("GET", TIME_ZONE, int(how), {"code": "ERROR", "message": "simulated"})
 
 
-LOOKUP_FAILURES = ["500", "503", "403", "204", "drop", "not-a-zone", "unknown-zone"]
+LOOKUP_FAILURES = [
+    "500", "503", "403", "204", "drop", "not-a-zone", "unknown-zone", "a-folder", "429-no-body",
+    "403-text-body",
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("how", LOOKUP_FAILURES)
@@ -664,6 +674,23 @@ def test_cancel_deletes_the_reminder_by_its_token_and_forgets_it(
     assert not alexa_api.reminders
     assert reminder(stored(USER_ID)) is None
     assert habit(stored(USER_ID))["zone"] == LONDON, "the device's zone, as looked up now"
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_errors_whose_bodies_the_sdk_cannot_read_are_failures_said_plainly_not_crashes(
+    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored, status: int
+) -> None:
+    alexa_api.answer("POST", REMINDERS, status, None)  # no body: the SDK raises, not a status
+    conversation = talk(alexa, alexa_api, granted=True)
+    checked(conversation.launch())
+    assert text(phrases.REMINDER_NOT_NOW) in heard(yes_to(conversation))
+    assert reminder(stored(USER_ID)) is None
+
+    with_reminder(store, alexa_api)
+    alexa_api.answer("DELETE", REMINDER, status, None)
+    cancel = heard(talk(alexa, alexa_api).say("CancelReminderIntent"))
+    assert text(phrases.REMINDER_NOT_CANCELLED) in cancel
+    assert reminder(stored(USER_ID)) == {"at": "08:00", "token": "old-token"}
 
 
 @pytest.mark.parametrize(

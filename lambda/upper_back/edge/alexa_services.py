@@ -56,7 +56,7 @@ def zone_info(name: str | None) -> ZoneInfo | None:
         return None
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a folder
         return None
 
 
@@ -96,7 +96,8 @@ class AlexaServices:
         return self.handler_input.service_client_factory
 
     def time_zone(self) -> str | None:
-        """The device's time zone name, or None when it cannot be had in time."""
+        """The device's time zone name, or None when it cannot be had in time (any failure,
+        the SDK's own included: an error body it cannot read raises SerializationException)."""
         factory = self._factory()
         device = getattr(
             getattr(
@@ -113,7 +114,7 @@ class AlexaServices:
         except ServiceException as error:
             self._failed("time zone lookup failed", error.status_code)
             return None
-        except (ValueError, TypeError) as error:  # the SDK without an API client; a bad body
+        except Exception as error:  # an unreadable error body: SerializationException
             self._failed("time zone lookup failed", None, type(error).__name__)
             return None
         if not isinstance(zone, str) or zone_info(zone) is None:
@@ -164,6 +165,9 @@ class AlexaServices:
             answer = client.create_reminder(reminder_request(at, zone, now, self.locale))
         except ServiceException as error:
             return Refused(self._failed("reminder create failed", error.status_code))
+        except Exception as error:  # an unreadable body: SerializationException
+            # It may have been created; its token is unknown. Said as not set, like a timeout.
+            return Refused(self._failed("reminder create failed", None, type(error).__name__))
         token = getattr(answer, "alert_token", None)
         if not isinstance(token, str) or not token:
             log.error("reminder created without a token")
@@ -181,6 +185,8 @@ class AlexaServices:
             if error.status_code == 404:  # already gone (deleted in the Alexa app)
                 return Deleted()
             return Refused(self._failed("reminder delete failed", error.status_code))
+        except Exception as error:  # an unreadable body: SerializationException
+            return Refused(self._failed("reminder delete failed", None, type(error).__name__))
         return Deleted()
 
     def _failed(
