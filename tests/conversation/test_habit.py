@@ -697,7 +697,9 @@ def test_errors_whose_bodies_the_sdk_cannot_read_are_failures_said_plainly_not_c
     ("how", "said"),
     [
         ("500", phrases.REMINDER_NOT_CANCELLED),
-        ("401", phrases.REMINDER_NEEDS_PERMISSION),
+        # not a reason to ask for a permission on "stop reminding me": the Alexa app can remove it
+        ("401", phrases.REMINDER_NOT_CANCELLED),
+        ("403", phrases.REMINDER_NOT_CANCELLED),
         ("drop", phrases.REMINDER_NOT_CANCELLED),
     ],
 )
@@ -711,7 +713,9 @@ def test_a_cancel_that_fails_keeps_the_token_of_the_reminder_that_stands(
         alexa_api.answer("DELETE", REMINDER, int(how), {"code": "ERROR", "message": "simulated"})
     conversation = talk(alexa, alexa_api)
 
-    assert text(said) in heard(conversation.say("CancelReminderIntent"))
+    failed = conversation.say("CancelReminderIntent")
+    assert text(said) in heard(failed)
+    assert "card" not in failed.response, "no permission card for a cancel"
 
     assert len(calls(alexa_api, "DELETE")) == 1
     assert reminder(stored(USER_ID)) == {"at": "08:00", "token": "old-token"}
@@ -869,6 +873,26 @@ def test_while_the_record_cannot_be_read_no_reminder_is_created(
     assert not calls(alexa_api, "POST")
     assert list(alexa_api.reminders) == ["old-token"]
     assert reminder(stored(USER_ID))["token"] == "old-token"
+
+
+def test_a_change_whose_save_fails_says_the_old_reminder_is_off_too(
+    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
+) -> None:
+    with_reminder(store, alexa_api)
+    conversation = talk(alexa, alexa_api, granted=True)
+    checked(conversation.launch())
+    proposed(conversation, HALF_SEVEN_PM)
+    store.fail("save")
+
+    said = heard(conversation.say("AMAZON.YesIntent"))
+
+    # the old one deleted, the new one created, its token not stored: deleted again, and said
+    assert [r.method for r in alexa_api.received if "/alerts/" in r.path] == [
+        "DELETE", "POST", "DELETE"
+    ]  # fmt: skip
+    assert alexa_api.reminders == {}
+    assert text(phrases.REMINDER_NOT_NOW) in said
+    assert text(phrases.OLD_REMINDER_GONE) in said
 
 
 def test_a_record_newer_than_this_code_gets_no_reminder_it_could_not_keep(

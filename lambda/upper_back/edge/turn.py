@@ -227,7 +227,7 @@ class Turns:
             context=context,
             settled=settled,
         )
-        if kept.saving is Saving.FAILED:
+        if kept.saving is not Saving.SAVED:  # failed, or a newer record won: never written
             copy, transition = _undo_unsaved_reminder(services, copy, transition, settled)
         observability.record_turn(command, transition.outcome, bool(transition.effects))
         speaker = Speaker(
@@ -398,17 +398,20 @@ def _undo_unsaved_reminder(
     """A reminder Alexa created whose token could not be stored is deleted again: with its
     token lost (the session may end on this reply), a later change or cancel could not reach it,
     and the person could end up with two daily reminders. Said as not set right now."""
-    created = [result for effect, result in settled if isinstance(result, Created)]
+    created = [(effect, result) for effect, result in settled if isinstance(result, Created)]
     reminder = copy.state.habit.reminder
-    if not created or reminder is None or reminder.token != created[-1].token:
+    if not created or reminder is None or reminder.token != created[-1][1].token:
         return copy, transition
+    effect = created[-1][0]
+    replaced = isinstance(effect, CreateReminder) and effect.replacing is not None
     result = services.run(DeleteReminder(reminder.token), copy.state.habit.zone, datetime.now(UTC))
     if not isinstance(result, Deleted):
         log.error("a reminder whose token could not be stored could not be deleted either")
         return copy, transition  # the session still owes the save: kept while it lasts
     log.warning("deleted a reminder whose token could not be stored")
     state = replace(copy.state, habit=replace(copy.state.habit, reminder=None))
-    failed = ReminderFailed(ReminderProblem.UNAVAILABLE, False, state.place)
+    # A change had deleted the old reminder first: the person has none now, and hears so.
+    failed = ReminderFailed(ReminderProblem.UNAVAILABLE, False, state.place, old_gone=replaced)
     return replace(copy, state=state), replace(transition, state=state, outcome=failed)
 
 

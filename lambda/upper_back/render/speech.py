@@ -380,6 +380,10 @@ class Speaker:
             case ReminderFailed(problem=problem, cancelling=cancelling, place=place):
                 # A change whose old reminder was deleted before the new one failed: say so.
                 gone = phrases.OLD_REMINDER_GONE if outcome.old_gone else ""
+                if cancelling:
+                    # Whatever Alexa said, it is not a reason to ask for a permission or to
+                    # speak of setting: the reminder stands, and the Alexa app can remove it.
+                    return self._then(phrases.REMINDER_NOT_CANCELLED, place)
                 match problem:
                     case ReminderProblem.NO_PERMISSION:
                         reply = self._then(phrases.REMINDER_NEEDS_PERMISSION, place, gone)
@@ -387,12 +391,7 @@ class Speaker:
                     case ReminderProblem.UNSUPPORTED:
                         return self._then(phrases.REMINDER_UNSUPPORTED, place, gone)
                     case ReminderProblem.UNAVAILABLE:
-                        said = (
-                            phrases.REMINDER_NOT_CANCELLED
-                            if cancelling
-                            else phrases.REMINDER_NOT_NOW
-                        )
-                        return self._then(said, place, gone)
+                        return self._then(phrases.REMINDER_NOT_NOW, place, gone)
                     case _:
                         assert_never(problem)
             case _:
