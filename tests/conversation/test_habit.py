@@ -856,23 +856,26 @@ def test_a_finish_that_could_not_be_recorded_offers_no_reminder(
     assert text(phrases.FINISH_NOT_SAVED) in text(turn.ssml)
 
 
-def test_while_the_record_cannot_be_read_no_reminder_is_created(
-    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
+@pytest.mark.parametrize("intent", ["SetReminderIntent", "CancelReminderIntent", "DaysDoneIntent"])
+def test_while_the_record_cannot_be_read_nothing_is_said_or_done_about_days_or_reminders(
+    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored, intent: str
 ) -> None:
+    """Without the record its reminder's token and its days are unknown: no "you have no
+    reminder", no "nothing in thirty days", and no call that could make a second reminder."""
     with_reminder(store, alexa_api)
+    before = stored(USER_ID)
     conversation = talk(alexa, alexa_api, granted=True)
     store.fail("load")
-    # Its reminder unknown, the person is asked as if they had none...
-    assert phrase(phrases.CONFIRM_REMINDER, time="7:30 PM") in proposed(conversation, HALF_SEVEN_PM)
-    store.fail("load")
+    slots = {"time": HALF_SEVEN_PM} if intent == "SetReminderIntent" else {}
 
-    said = heard(conversation.say("AMAZON.YesIntent"))
+    said = heard(conversation.say(intent, **slots))
 
-    # ...and nothing is created while the token that would have to be deleted first is unknown.
-    assert text(phrases.REMINDER_NOT_NOW) in said
-    assert not calls(alexa_api, "POST")
+    assert text(phrases.CANNOT_CHECK) in said
+    assert text(phrases.NO_REMINDER) not in said
+    assert text(phrases.DAYS_NONE) not in said
+    assert [r.method for r in alexa_api.received if "/alerts/" in r.path] == []
     assert list(alexa_api.reminders) == ["old-token"]
-    assert reminder(stored(USER_ID))["token"] == "old-token"
+    assert stored(USER_ID) == before
 
 
 def test_a_change_whose_save_fails_says_the_old_reminder_is_off_too(
@@ -919,7 +922,8 @@ def test_once_the_record_can_be_read_again_the_yes_replaces_the_reminder_it_hold
     with_reminder(store, alexa_api)
     conversation = talk(alexa, alexa_api, granted=True)
     store.fail("load")
-    proposed(conversation, HALF_SEVEN_PM)
+    assert text(phrases.CANNOT_CHECK) in heard(conversation.say("DaysDoneIntent"))
+    proposed(conversation, HALF_SEVEN_PM)  # read now: the stored reminder is known
 
     assert phrase(phrases.REMINDER_SET, time="7:30 PM") in heard(
         conversation.say("AMAZON.YesIntent")

@@ -48,6 +48,7 @@ from upper_back.core.habit import DaysDone
 from upper_back.core.navigation import Context, Transition, step
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CannotCheck,
     CreateReminder,
     DaysReport,
     DeleteReminder,
@@ -108,6 +109,8 @@ LAYOUT: Layout = (1, 2, 2, 1, 1)
 """The real routine's shape, written out: the cases below are stated for it."""
 IDS = tuple(move.id for move in load_routine().moves)
 CONTEXT = Context(LAYOUT, NOW, IDS)
+UNREAD = replace(CONTEXT, known=False)
+"""A turn whose stored record could not be read."""
 SAVE = (SaveState(),)
 KEEP = ()
 
@@ -436,6 +439,13 @@ CASES = [
      PermissionAnswered(Consent.UNAVAILABLE, EIGHT),
      Transition(DONE_BEFORE, Q.NONE,
                 ReminderFailed(ReminderProblem.NO_PERMISSION, False, NotStarted()))),
+    # the record could not be read: nothing said or changed about days or the reminder
+    ("days-unknown", WEEK_AT_WALL, Q.NEXT, AskDays(),
+     Transition(WEEK_AT_WALL, Q.GO_ON, CannotCheck(AtMove(1), Q.GO_ON)), UNREAD),
+    ("cancel-unknown", REMINDED_AT_WALL, Q.NONE, CancelReminder(),
+     Transition(REMINDED_AT_WALL, Q.NONE, CannotCheck(AtMove(1), Q.NONE)), UNREAD),
+    ("remind-unknown", DONE_BEFORE, Q.START, SetReminder(EIGHT),
+     Transition(DONE_BEFORE, Q.START, CannotCheck(NotStarted(), Q.START)), UNREAD),
     # the reminder deleted in the Alexa app: its token is forgotten
     ("reminder-deleted-elsewhere", REMINDED_AT_WALL, Q.NONE, RemindersGone(("x", "token-1")),
      Transition(replace(REMINDED_AT_WALL, habit=Habit()), Q.NONE, Silent(), SAVE)),
@@ -445,13 +455,16 @@ CASES = [
 
 
 @pytest.mark.parametrize(
-    ("state", "question", "command", "expected"),
-    [pytest.param(*case[1:], id=case[0]) for case in CASES],
+    ("state", "question", "command", "expected", "context"),
+    [
+        pytest.param(*case[1:5], case[5] if len(case) > 5 else CONTEXT, id=str(case[0]))
+        for case in CASES
+    ],
 )
 def test_each_command_gives_the_expected_transition(
-    state: UserState, question: Question, command: Command, expected: Transition
+    state: UserState, question: Question, command: Command, expected: Transition, context: Context
 ) -> None:
-    assert step(state, question, command, CONTEXT) == expected
+    assert step(state, question, command, context) == expected
 
 
 def test_every_command_has_a_case_in_the_table() -> None:
@@ -671,6 +684,9 @@ def test_every_outcome_is_reached_from_some_state_of_the_real_routine() -> None:
         step(state, question, command, CONTEXT)
         for state, question, command in product(EVERY_STATE, EVERY_QUESTION, EVERY_COMMAND)
     ]
+    # ... or without the stored record (its days and reminder unknown)
+    unread = replace(CONTEXT, known=False)
+    transitions += [step(state, Q.NONE, AskDays(), unread) for state in EVERY_STATE]
     # ... or from what Alexa answered a reminder call (a missing permission is known only then)
     settled = [
         settle(transition, effect, result)

@@ -15,6 +15,7 @@ import pytest
 from upper_back.core.habit import DaysDone
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CannotCheck,
     DaysReport,
     DetailSet,
     Entry,
@@ -137,6 +138,7 @@ EXAMPLES: dict[type, list[Outcome]] = {
     ],
     DaysReport: [DaysReport(days, place, question) for days in DAYS for place in PLACES
                  for question in Question],
+    CannotCheck: [CannotCheck(place, question) for place in PLACES for question in Question],
     ReminderTimeAsked: [
         ReminderTimeAsked(current, again)
         for current in (None, time(7, 30))

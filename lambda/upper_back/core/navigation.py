@@ -45,6 +45,7 @@ from upper_back.core.commands import (
 from upper_back.core.habit import DAYS_KEPT, days_done, may_offer, with_day
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CannotCheck,
     CreateReminder,
     DaysReport,
     DeleteReminder,
@@ -107,6 +108,9 @@ class Context:
     now: datetime
     ids: tuple[str, ...] = ()
     today: date | None = None
+    known: bool = True
+    """Whether the stored record could be read: without it the days done and the reminder
+    are not known, and nothing is said about them."""
 
     @property
     def day(self) -> date:
@@ -142,7 +146,7 @@ _YES: dict[Question, Command] = {
 _AFTER_PAIN = (Question.EASIER, Question.SKIP)
 _CARRIES_QUESTION = (
     NoOtherSide, ProgressReport, HelpGiven, Misheard, PainStop, NoMoveToAdjust, PaceSet, DetailSet,
-    DaysReport,
+    DaysReport, CannotCheck,
 )  # fmt: skip
 """Outcomes that say the question still open, so it is the one the reply asks."""
 
@@ -384,7 +388,7 @@ def _answer(  # noqa: PLR0911, PLR0912 (one case per command, as mypy checks)
             assert_never(command)
 
 
-def _habit(
+def _habit(  # noqa: PLR0911 (a case per command)
     context: Context,
     state: UserState,
     question: Question,
@@ -392,6 +396,8 @@ def _habit(
 ) -> tuple[UserState, Asked, Outcome]:
     """The daily habit's commands: how the days stand, and the daily reminder."""
     place = state.place
+    if not context.known and isinstance(command, AskDays | SetReminder | CancelReminder):
+        return state, question, CannotCheck(place, question)
     match command:
         case AskDays():
             progress = state.progress

@@ -215,6 +215,15 @@ class DaysReport:
 
 
 @dataclass(frozen=True)
+class CannotCheck:
+    """ "How am I doing" or a reminder request while the stored record cannot be read: its days
+    and its reminder are not known, so nothing is said about them, and nothing is changed."""
+
+    place: Place
+    question: Question
+
+
+@dataclass(frozen=True)
 class ReminderTimeAsked:
     """A daily reminder was asked for (or accepted) without a time: what time of day?
     ``current``: the time of the one already set (said); ``again``: what was said to the
@@ -297,7 +306,7 @@ Outcome = (
     | ProgressReport | HelpGiven | Misheard | Silent | WelcomeBackAfterSet | PainStop
     | NoMoveToAdjust | PaceSet | DetailSet | DaysReport | ReminderTimeAsked | ReminderProposed
     | ReminderSet | ReminderFailed | PermissionAsked | PermissionRefused | ReminderDeclined
-    | ReminderCancelled
+    | ReminderCancelled | CannotCheck
 )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from upper_back.core import commands
 from upper_back.core.commands import Command
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CannotCheck,
     DaysReport,
     DetailSet,
     Entry,
@@ -111,6 +112,7 @@ def metrics_for(outcome: Outcome) -> list[str]:  # noqa: PLR0911 (a case per out
             | ProgressReport() | HelpGiven() | Misheard() | Silent() | WelcomeBackAfterSet()
             | PainStop() | NoMoveToAdjust() | PaceSet() | DetailSet() | DaysReport()
             | ReminderTimeAsked() | ReminderProposed() | PermissionAsked() | ReminderDeclined()
+            | CannotCheck()
         ):  # fmt: skip
             return []
         case ReminderSet():

@@ -212,7 +212,9 @@ class Turns:
             if zone is not None:
                 copy = replace(copy, state=_zoned(copy.state, zone))
         zone = copy.state.habit.zone
-        context = Context(self.layout, request.now, self.ids, local_date(request.now, zone))
+        today = local_date(request.now, zone)
+        known = not isinstance(copy.sync, Unread)
+        context = Context(self.layout, request.now, self.ids, today, known=known)
         transition = step(copy.state, copy.question, command, context)
         # A reminder call needs a record its token can be saved in (and read from): not one that
         # could not be read, nor one newer than this code (never written).

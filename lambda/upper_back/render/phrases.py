@@ -209,6 +209,7 @@ PERMISSION_REFUSED = (
     "Alexa app."
 )
 SEE_YOU = "See you next time."
+CANNOT_CHECK = "I can't reach your history just now, so I can't check that. Please try later."
 # After "how am I doing", the question still open in a few words (the report stays under 10 s).
 DAYS_ASK_START = "Say start, or stop."
 DAYS_ASK_GO_ON = "Say next to go on."

@@ -18,6 +18,7 @@ from typing import assert_never
 from upper_back.core.habit import DaysDone
 from upper_back.core.outcomes import (
     AlreadyAtFirst,
+    CannotCheck,
     DaysReport,
     DetailSet,
     Entry,
@@ -322,6 +323,11 @@ class Speaker:
             case DetailSet(detail=detail, place=place, question=question):
                 chosen = phrases.DETAIL_SHORT if detail == "short" else phrases.DETAIL_FULL
                 return self._noted(chosen, place, question)
+            case CannotCheck(place=place, question=question):
+                ask_again = _days_ask(place, question)
+                return Reply(
+                    _say(phrases.CANNOT_CHECK, ask_again), _say(self._reprompt(place, question))
+                )
             case DaysReport(days=days, place=place, question=question):
                 ask_again = _days_ask(place, question)
                 return Reply(
