@@ -898,6 +898,50 @@ def test_a_change_whose_save_fails_says_the_old_reminder_is_off_too(
     assert text(phrases.OLD_REMINDER_GONE) in said
 
 
+def another_device_sets(store: MemoryStore, api: FakeAlexaApi, token: str, rev: int) -> None:
+    """Another device of the same person changed the reminder meanwhile: a newer record."""
+    daily = {"at": "08:00", "token": token}
+    store.put(
+        USER_ID, v2_record(None, done=2, rev=rev, habit={"zone": AUCKLAND, "reminder": daily})
+    )
+    api.reminders[token] = {"seeded": True}
+
+
+def test_a_reminder_set_while_another_device_set_one_is_not_doubled(
+    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
+) -> None:
+    store.put(USER_ID, v2_record(None, done=2, rev=3, habit={"zone": AUCKLAND}))
+    conversation = talk(alexa, alexa_api, granted=True)
+    checked(conversation.launch())  # this session read a record with no reminder
+    proposed(conversation, HALF_SEVEN_PM)
+    another_device_sets(store, alexa_api, "other-device-token", rev=4)
+
+    said = heard(conversation.say("AMAZON.YesIntent"))
+
+    # The create was made for a record with no reminder; the newer one has another to replace:
+    # the one made is deleted again, the other device's stands, and it is said as not set.
+    assert list(alexa_api.reminders) == ["other-device-token"]
+    assert text(phrases.REMINDER_NOT_NOW) in said
+    assert reminder(stored(USER_ID)) == {"at": "08:00", "token": "other-device-token"}
+
+
+def test_a_cancel_while_another_device_changed_the_reminder_does_not_claim_it_is_off(
+    alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
+) -> None:
+    with_reminder(store, alexa_api)  # "old-token" at rev 3
+    conversation = talk(alexa, alexa_api)
+    checked(conversation.launch())
+    alexa_api.reminders.pop("old-token")  # the other device's change deleted it...
+    another_device_sets(store, alexa_api, "new-token", rev=4)  # ...and made this one
+
+    said = heard(conversation.say("CancelReminderIntent"))
+
+    assert text(phrases.REMINDER_NOT_CANCELLED) in said
+    assert text(phrases.REMINDER_CANCELLED) not in said
+    assert list(alexa_api.reminders) == ["new-token"]
+    assert reminder(stored(USER_ID)) == {"at": "08:00", "token": "new-token"}
+
+
 def test_a_record_newer_than_this_code_gets_no_reminder_it_could_not_keep(
     alexa: Alexa, alexa_api: FakeAlexaApi, store: MemoryStore, stored: Stored
 ) -> None:

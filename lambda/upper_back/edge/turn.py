@@ -229,8 +229,9 @@ class Turns:
             context=context,
             settled=settled,
         )
-        if kept.saving is not Saving.SAVED:  # failed, or a newer record won: never written
-            copy, transition = _undo_unsaved_reminder(services, copy, transition, settled)
+        copy, transition = _undo_orphaned_reminder(
+            services, copy, transition, settled, saved=kept.saving is Saving.SAVED
+        )
         observability.record_turn(command, transition.outcome, bool(transition.effects))
         speaker = Speaker(
             self.routine,
@@ -394,38 +395,50 @@ def _run_reminders(
     return transition, tuple(settled)
 
 
-def _undo_unsaved_reminder(
-    services: AlexaServices, copy: SessionCopy, transition: Transition, settled: Settled
+def _undo_orphaned_reminder(
+    services: AlexaServices,
+    copy: SessionCopy,
+    transition: Transition,
+    settled: Settled,
+    *,
+    saved: bool,
 ) -> tuple[SessionCopy, Transition]:
-    """A reminder Alexa created whose token could not be stored is deleted again: with its
-    token lost (the session may end on this reply), a later change or cancel could not reach it,
-    and the person could end up with two daily reminders. Said as not set right now."""
+    """A reminder Alexa created in this turn whose token is not stored is deleted again: its
+    save failed (or a newer record won), or another device's newer record needed another call
+    than the one made. Without the token no later change or cancel could reach it, and the
+    person could end up with two daily reminders. Said as not set right now."""
     created = [(effect, result) for effect, result in settled if isinstance(result, Created)]
-    reminder = copy.state.habit.reminder
-    if not created or reminder is None or reminder.token != created[-1][1].token:
+    if not created:
         return copy, transition
-    effect = created[-1][0]
-    replaced = isinstance(effect, CreateReminder) and effect.replacing is not None
-    result = services.run(DeleteReminder(reminder.token), copy.state.habit.zone, datetime.now(UTC))
+    effect, made = created[-1]
+    reminder = copy.state.habit.reminder
+    holds_it = reminder is not None and reminder.token == made.token
+    if saved and holds_it:
+        return copy, transition
+    result = services.run(DeleteReminder(made.token), copy.state.habit.zone, datetime.now(UTC))
     if not isinstance(result, Deleted):
         log.error("a reminder whose token could not be stored could not be deleted either")
         return copy, transition  # the session still owes the save: kept while it lasts
     log.warning("deleted a reminder whose token could not be stored")
-    state = replace(copy.state, habit=replace(copy.state.habit, reminder=None))
+    state = copy.state
+    if holds_it:
+        state = replace(state, habit=replace(state.habit, reminder=None))
     # A change had deleted the old reminder first: the person has none now, and hears so.
+    replaced = isinstance(effect, CreateReminder) and effect.replacing is not None and holds_it
     failed = ReminderFailed(ReminderProblem.UNAVAILABLE, False, state.place, old_gone=replaced)
     return replace(copy, state=state), replace(transition, state=state, outcome=failed)
 
 
 def _resettle(transition: Transition, settled: Settled) -> Transition:
-    """A step applied again (to another device's newer record) settled by the answers the
-    calls already had: never a second call, so never a second reminder."""
-    answers = {type(effect): result for effect, result in settled}
+    """A step applied again (to another device's newer record), settled by the answers its
+    calls already had: never a second call, so never a second reminder. A call the newer
+    record needs that was not the one made (another reminder to replace or cancel) is said
+    as not done, and a reminder made for nothing is deleted again afterwards."""
+    answers = dict(settled)
     for effect in transition.effects:
         if isinstance(effect, CreateReminder | DeleteReminder):
-            result = answers.get(type(effect))
-            if result is not None:
-                transition = settle(transition, effect, result)
+            result = answers.get(effect, Refused(ReminderProblem.UNAVAILABLE))
+            transition = settle(transition, effect, result)
     return transition
 
 
