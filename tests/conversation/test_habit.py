@@ -366,6 +366,19 @@ def test_yes_to_the_offer_asks_the_time_and_restates_it_before_anything_is_creat
     assert len(calls(alexa_api, "POST")) == 1
 
 
+@pytest.mark.parametrize("heard_as", ["EV", "MO", "?", "25:99"])
+def test_a_part_of_the_day_or_an_unusable_time_asks_for_the_exact_time(
+    alexa: Alexa, alexa_api: FakeAlexaApi, heard_as: str
+) -> None:
+    """AMAZON.TIME gives "EV" for "in the evening"; a slot may also arrive unusable."""
+    conversation = talk(alexa, alexa_api, granted=True)
+    checked(conversation.launch())
+    asked = heard(conversation.say("SetReminderIntent", time=SlotValue(heard_as)))
+    assert text(phrases.ASK_REMINDER_TIME) in asked
+    assert phrase(phrases.CONFIRM_REMINDER, time="7:30 PM") in proposed(conversation, HALF_SEVEN_PM)
+    assert not calls(alexa_api, "POST")
+
+
 def test_no_to_the_restated_reminder_creates_nothing(
     alexa: Alexa, alexa_api: FakeAlexaApi, stored: Stored
 ) -> None:

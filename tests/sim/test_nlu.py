@@ -105,6 +105,8 @@ def test_every_sample_of_the_model_is_understood_as_its_own_intent(
         ("twelve a.m.", "SetReminderIntent", {"time": "00:00"}),
         ("at noon", "SetReminderIntent", {"time": "12:00"}),
         ("in the evening", "SetReminderIntent", {"time": "EV"}),
+        ("remind me in the evening", "SetReminderIntent", {"time": "EV"}),
+        ("remind me every morning", "SetReminderIntent", {"time": "MO"}),
         ("change my reminder to nine fifteen", "SetReminderIntent", {"time": "09:15"}),
         ("Skip to the can opener.", "GoToMoveIntent", {"move": "can_openers"}),
         ("eleven-fifteen stretch", "GoToMoveIntent", {"move": "eleven_fifteen"}),
