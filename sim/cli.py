@@ -36,7 +36,6 @@ from sim.envelopes import (
     user_event_request,
 )
 from sim.habit import (
-    REMINDERS_SCOPE,
     ApiLog,
     Calendar,
     asks_permission,
@@ -46,6 +45,7 @@ from sim.habit import (
 )
 from sim.local_store import SqliteStore
 from sim.nlu import MODEL_DIR, Heard, Nlu
+from upper_back.edge.alexa_services import REMINDERS_SCOPE
 from upper_back.edge.app import build_handler
 from upper_back.edge.config import Settings
 

@@ -13,12 +13,12 @@ import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sim.alexa_api import FakeAlexaApi, Received
 from sim.conversation import Turn
+from upper_back.edge.alexa_services import zone_info
 
-REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 ASK_FOR = "Connections.SendRequest"
 
 
@@ -48,12 +48,8 @@ class Calendar:
 
 
 def zone_or_none(name: str) -> str | None:
-    """``name`` if it is an IANA time zone this machine knows."""
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
-    return name
+    """``name`` if it is an IANA time zone the skill would accept from Alexa."""
+    return name if zone_info(name) is not None else None
 
 
 def parse_date(words: list[str], today: date) -> tuple[date, time] | None:

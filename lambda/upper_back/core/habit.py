@@ -5,13 +5,28 @@ Pure: the edge works out "today" (the request's time in the device's time zone) 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from upper_back.core.state import Habit
 
 DAYS_KEPT = 60
 """Local dates kept in ``progress.days``: enough for "N of the last 30 days", with room."""
+_CLOCK = re.compile(r"([01]\d|2[0-3]):([0-5]\d)")
+
+
+def clock_time(text: object) -> time | None:
+    """A time of day written "HH:MM" (24-hour), the one way reminder times are written (the
+    record, the session, a permission request's token) and AMAZON.TIME gives them; None for
+    anything else (seconds, an offset, "EV", damage)."""
+    match = _CLOCK.fullmatch(text) if isinstance(text, str) else None
+    return time(int(match[1]), int(match[2])) if match else None
+
+
+def clock_text(at: time) -> str:
+    """``at`` written "HH:MM", as ``clock_time`` reads it."""
+    return at.isoformat(timespec="minutes")
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from upper_back.core.habit import DAYS_KEPT
+from upper_back.core.habit import DAYS_KEPT, clock_text, clock_time
 from upper_back.core.routine import Routine
 from upper_back.core.state import (
     AtMove,
@@ -191,16 +191,6 @@ def _date(value: Any) -> date | None:
         return None
 
 
-def _time(value: Any) -> time | None:
-    """A "HH:MM" time of day; anything else (seconds, an offset, damage) is None."""
-    if not (isinstance(value, str) and len(value) == 5):
-        return None
-    try:
-        return time.fromisoformat(value)
-    except ValueError:
-        return None
-
-
 def _habit(raw: Any) -> Habit:
     """The habit part; each field on its own, so a damaged one costs only itself (a reminder
     without a readable time or token is forgotten: it can be set again, never doubled, since
@@ -208,7 +198,7 @@ def _habit(raw: Any) -> Habit:
     if not isinstance(raw, Mapping):
         return Habit()
     reminder = raw.get("reminder")
-    at = _time(reminder.get("at")) if isinstance(reminder, Mapping) else None
+    at = clock_time(reminder.get("at")) if isinstance(reminder, Mapping) else None
     token = _text(reminder.get("token")) if isinstance(reminder, Mapping) else None
     return Habit(
         zone=_text(raw.get("zone")),
@@ -349,7 +339,7 @@ def _encode_habit(habit: Habit) -> dict[str, Any]:
     if habit.zone is not None:
         encoded["zone"] = habit.zone
     if habit.reminder is not None:
-        at = habit.reminder.at.isoformat(timespec="minutes")
+        at = clock_text(habit.reminder.at)
         encoded["reminder"] = {"at": at, "token": habit.reminder.token}
     if habit.offered is not None:
         encoded["offered"] = habit.offered.isoformat()

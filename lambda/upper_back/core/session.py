@@ -11,10 +11,11 @@ from __future__ import annotations
 import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, assert_never
 
+from upper_back.core.habit import clock_text, clock_time
 from upper_back.core.record import Stored, decode, encode, whole
 from upper_back.core.routine import Routine
 from upper_back.core.state import (
@@ -213,7 +214,7 @@ CONFIRM_REMINDER = "confirm_reminder"
 def _question_json(asked: Asked) -> dict[str, str]:
     match asked:
         case ConfirmReminder(at=at):
-            return {"question": CONFIRM_REMINDER, "proposal": at.isoformat(timespec="minutes")}
+            return {"question": CONFIRM_REMINDER, "proposal": clock_text(at)}
         case Question():
             return {"question": asked.value}
         case _:
@@ -224,11 +225,8 @@ def _question_from(raw: Mapping[str, Any]) -> Asked:
     """The question pending; a damaged one (or a proposal without a readable time) is none."""
     value = raw.get("question", Question.NONE.value)
     if value == CONFIRM_REMINDER:
-        proposal = raw.get("proposal")
-        try:
-            return ConfirmReminder(time.fromisoformat(str(proposal)))
-        except ValueError:
-            return Question.NONE
+        proposal = clock_time(raw.get("proposal"))
+        return Question.NONE if proposal is None else ConfirmReminder(proposal)
     try:
         return Question(value)
     except (TypeError, ValueError):

@@ -17,8 +17,10 @@ from typing import Any, assert_never
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import get_device_id
 from ask_sdk_model.services import ServiceException
 
+from upper_back.core.habit import clock_text, clock_time
 from upper_back.core.outcomes import CreateReminder, DeleteReminder, ReminderProblem
 from upper_back.core.reminders import (
     Created,
@@ -33,21 +35,23 @@ from upper_back.render import phrases
 log = logging.getLogger(__name__)
 
 REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
-PERMISSION_TOKEN = re.compile(r"^reminder@([01]\d|2[0-3]):([0-5]\d)$")
-"""The token sent with the voice permission request, echoed back in ``Connections.Response``:
-it carries the time the person agreed to, whatever became of the session meanwhile."""
+PERMISSION_TOKEN = "reminder@"
+"""The voice permission request's token, echoed back in ``Connections.Response``, is this and
+the reminder time ("reminder@08:00"): the time the person agreed to, whatever became of the
+session meanwhile."""
 _ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+\-]*(/[A-Za-z0-9_+\-]+)*$")
 
 
 def permission_token(at: time) -> str:
     """The voice permission request's token for a reminder at ``at``."""
-    return f"reminder@{at.isoformat(timespec='minutes')}"
+    return PERMISSION_TOKEN + clock_text(at)
 
 
 def time_from_token(token: object) -> time | None:
     """The reminder time a permission answer's token carries; None if it does not read."""
-    match = PERMISSION_TOKEN.match(token) if isinstance(token, str) else None
-    return time(int(match[1]), int(match[2])) if match else None
+    if not (isinstance(token, str) and token.startswith(PERMISSION_TOKEN)):
+        return None
+    return clock_time(token.removeprefix(PERMISSION_TOKEN))
 
 
 def zone_info(name: str | None) -> ZoneInfo | None:
@@ -99,13 +103,7 @@ class AlexaServices:
         """The device's time zone name, or None when it cannot be had in time (any failure,
         the SDK's own included: an error body it cannot read raises SerializationException)."""
         factory = self._factory()
-        device = getattr(
-            getattr(
-                getattr(self.handler_input.request_envelope.context, "system", None), "device", None
-            ),
-            "device_id",
-            None,
-        )
+        device = get_device_id(self.handler_input)  # the app gives every request a context
         if factory is None or not device or not self.reachable:
             return None
         self.calls.append("time_zone")
@@ -131,7 +129,7 @@ class AlexaServices:
                 if not (reminders_permitted(self.handler_input) or self._just_granted()):
                     return PermissionMissing()
                 if old is not None:
-                    deleted = self._delete(old)
+                    deleted = self.delete(old)
                     if isinstance(deleted, Refused):
                         return deleted  # the old one stands: never two daily reminders
                 created = self._create(at, zone, now)
@@ -139,7 +137,7 @@ class AlexaServices:
                     return Refused(created.problem, old_deleted=True)
                 return created
             case DeleteReminder(token=token):
-                return self._delete(token)
+                return self.delete(token)
             case _:
                 assert_never(effect)
 
@@ -174,7 +172,8 @@ class AlexaServices:
             return Refused(ReminderProblem.UNAVAILABLE)
         return Created(token)
 
-    def _delete(self, token: str) -> Deleted | Refused:
+    def delete(self, token: str) -> Deleted | Refused:
+        """Delete the reminder ``token``; Deleted also when Alexa no longer has it."""
         client = self._client()
         if client is None:
             return Refused(ReminderProblem.UNAVAILABLE)

@@ -40,6 +40,7 @@ from upper_back.core.commands import (
     Stop,
     Yes,
 )
+from upper_back.core.habit import clock_time
 from upper_back.core.routine import Routine
 
 MOVE_SLOT = "move"
@@ -50,7 +51,6 @@ GO_TO_MOVE = "GoToMoveIntent"
 SET_REMINDER = "SetReminderIntent"
 TIME_SLOT = "time"
 _DIGITS = re.compile(r"^\d{1,4}$")
-_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 
 INTENT_COMMANDS: dict[str, Command | type[GoTo] | type[SetReminder]] = {
     "StartRoutineIntent": Start(),
@@ -127,8 +127,7 @@ def requested_time(request: IntentRequest) -> time | None:
     names none, or only a part of the day ("MO", "EV": the exact time is then asked for)."""
     slots = (request.intent.slots or {}) if request.intent else {}
     slot = slots.get(TIME_SLOT)
-    match = _CLOCK.match(str(slot.value).strip()) if slot is not None and slot.value else None
-    return time(int(match[1]), int(match[2])) if match else None
+    return clock_time(str(slot.value).strip()) if slot is not None and slot.value else None
 
 
 def requested_move(request: IntentRequest, routine: Routine) -> int | None:

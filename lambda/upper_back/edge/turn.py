@@ -415,7 +415,7 @@ def _undo_orphaned_reminder(
     holds_it = reminder is not None and reminder.token == made.token
     if saved and holds_it:
         return copy, transition
-    result = services.run(DeleteReminder(made.token), copy.state.habit.zone, datetime.now(UTC))
+    result = services.delete(made.token)
     if not isinstance(result, Deleted):
         log.error("a reminder whose token could not be stored could not be deleted either")
         return copy, transition  # the session still owes the save: kept while it lasts

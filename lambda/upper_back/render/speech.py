@@ -92,6 +92,13 @@ SHORT_ASKS = {
 }
 """The open question, asked again in help and progress in a few words (issue 9's talk limits:
 help 15 s, progress 10 s, whatever the move's name); the reprompt still says it in full."""
+DAYS_ASKS = {
+    Question.RESUME: phrases.DAYS_ASK_RESUME,
+    Question.RESTART: phrases.DAYS_ASK_RESTART,
+    Question.EASIER: phrases.ASK_EASIER,
+    Question.SKIP: phrases.DAYS_ASK_SKIP,
+}
+"""The same after "how am I doing", shorter still (its report stays under 10 s)."""
 
 
 @dataclass(frozen=True)
@@ -789,17 +796,9 @@ def _clock(at: time) -> str:
 def _days_ask(place: Place, question: Question) -> str:
     """The question still open after "how am I doing", in five words at most (the reprompt
     says it in full)."""
-    match question:
-        case Question.RESUME:
-            return phrases.DAYS_ASK_RESUME
-        case Question.RESTART:
-            return phrases.DAYS_ASK_RESTART
-        case Question.EASIER:
-            return phrases.ASK_EASIER
-        case Question.SKIP:
-            return phrases.DAYS_ASK_SKIP
-        case _:
-            return phrases.DAYS_ASK_GO_ON if isinstance(place, AtMove) else phrases.DAYS_ASK_START
+    if question in DAYS_ASKS:
+        return DAYS_ASKS[question]
+    return phrases.DAYS_ASK_GO_ON if isinstance(place, AtMove) else phrases.DAYS_ASK_START
 
 
 def _days_report(days: DaysDone) -> tuple[str, ...]:
