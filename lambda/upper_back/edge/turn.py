@@ -205,21 +205,14 @@ class Turns:
             # and they hear why and where they are (the screen is painted afresh).
             log.info("tap on an old screen", extra={"command": name(command)})
             command, note = AskProgress(), note or Note.STALE_SCREEN
-        if request.new_session:
-            # Once per session: the device's zone makes "today" the person's own date. When the
-            # lookup fails, the zone stored last time stands (else UTC).
-            zone = services.time_zone()
-            if zone is not None:
-                copy = replace(copy, state=_zoned(copy.state, zone))
-        zone = copy.state.habit.zone
-        today = local_date(request.now, zone)
-        known = not isinstance(copy.sync, Unread)
-        context = Context(self.layout, request.now, self.ids, today, known=known)
+        copy, context = self._localised(request, copy, services)
         transition = step(copy.state, copy.question, command, context)
         # A reminder call needs a record its token can be saved in (and read from): not one that
         # could not be read, nor one newer than this code (never written).
-        known = not isinstance(copy.sync, Unread | ReadOnly)
-        transition, settled = _run_reminders(services, transition, zone, request.now, known)
+        writable = not isinstance(copy.sync, Unread | ReadOnly)
+        transition, settled = _run_reminders(
+            services, transition, copy.state.habit.zone, request.now, writable
+        )
         copy, transition, kept = self._commit(
             request,
             storage,
@@ -249,6 +242,20 @@ class Turns:
             }
         shown = screens.token(turn, copy.state.place)
         return to_response(reply, screen=request.screen, in_session=request.in_session, token=shown)
+
+    def _localised(
+        self, request: Request, copy: SessionCopy, services: AlexaServices
+    ) -> tuple[SessionCopy, Context]:
+        """The copy with the device's zone (looked up once per session; when the lookup fails,
+        the zone stored last time stands, else UTC), and the step's context: "today" is the
+        person's own date."""
+        if request.new_session:
+            zone = services.time_zone()
+            if zone is not None:
+                copy = replace(copy, state=_zoned(copy.state, zone))
+        today = local_date(request.now, copy.state.habit.zone)
+        known = not isinstance(copy.sync, Unread)
+        return copy, Context(self.layout, request.now, self.ids, today, known=known)
 
     def _load(
         self, request: Request, storage: _Storage, command: Command
@@ -378,17 +385,19 @@ def _zoned(state: UserState, zone: str | None) -> UserState:
 
 
 def _run_reminders(
-    services: AlexaServices, transition: Transition, zone: str | None, now: datetime, known: bool
+    services: AlexaServices, transition: Transition, zone: str | None, now: datetime, writable: bool
 ) -> tuple[Transition, Settled]:
     """Make the reminder calls the step asked for, each once, and settle the transition by
-    Alexa's answers (before the save, so what is stored is what Alexa has). Not while the
-    stored record is unknown (unreadable): its reminder token could be missed, and a second
-    daily reminder made."""
+    Alexa's answers (before the save, so what is stored is what Alexa has). Not unless the
+    record is ``writable``: read (else its reminder token could be missed, and a second daily
+    reminder made) and not newer than this code (else a new token could not be kept)."""
     settled: list[tuple[CreateReminder | DeleteReminder, ReminderResult]] = []
     for effect in transition.effects:
         if isinstance(effect, CreateReminder | DeleteReminder):
             result = (
-                services.run(effect, zone, now) if known else Refused(ReminderProblem.UNAVAILABLE)
+                services.run(effect, zone, now)
+                if writable
+                else Refused(ReminderProblem.UNAVAILABLE)
             )
             settled.append((effect, result))
             transition = settle(transition, effect, result)
